@@ -1,0 +1,51 @@
+"""Sphinx extension for the Peak Data site.
+
+* Tells the notebooks' kernels that the static site is being built (``PEAKDATA_SITE_BUILD``), so
+  each demo renders as a kernel-free explorable instead of ipywidgets controls that would be dead.
+* Adds Vega, Vega-Lite, vega-embed and the explorable loader only to pages that show an explorable.
+* Keeps MathJax off pages without maths (Sphinx counts the root page's whole toctree as its own),
+  and drops sphinx-thebe's scripts, which Jupyter Book 1 adds to every page although the book
+  keeps thebe off: they point at a runtime on a CDN.
+"""
+
+from __future__ import annotations
+
+import os
+
+from docutils import nodes
+
+MARKER = 'class="peakdata-explorable"'
+SCRIPTS = (
+    "vendor/vega/vega.min.js",
+    "vendor/vega/vega-lite.min.js",
+    "vendor/vega/vega-embed.min.js",
+    "explorables.js",
+)
+
+
+def _unwanted(script, has_math: bool) -> bool:
+    body = getattr(script, "attributes", {}).get("body", "")
+    if "sphinx-thebe" in str(script) or "THEBE_JS_URL" in body:
+        return True
+    return not has_math and "mathjax" in str(script).lower()
+
+
+def _page_scripts(app, pagename, templatename, context, doctree) -> None:
+    if doctree is None:
+        return
+    if any(MARKER in node.astext() for node in doctree.findall(nodes.raw)):
+        # before require.js (priority 500), so Vega's bundles register as globals, not AMD modules
+        for i, script in enumerate(SCRIPTS):
+            app.add_js_file(script, priority=100 + i, defer="defer")
+        app.add_css_file("explorables.css")
+    has_math = next(doctree.findall(nodes.math), None) is not None or next(
+        doctree.findall(nodes.math_block), None) is not None
+    scripts = context.get("script_files", [])
+    scripts[:] = [s for s in scripts if not _unwanted(s, has_math)]  # the builder's own list
+
+
+def setup(app):
+    # Kernels started by the build inherit this environment (myst-nb runs them as subprocesses).
+    os.environ["PEAKDATA_SITE_BUILD"] = "1"
+    app.connect("html-page-context", _page_scripts, priority=900)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
