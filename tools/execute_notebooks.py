@@ -21,17 +21,25 @@ ROOT = Path(__file__).resolve().parents[1]
 def notebooks(args: list[str]) -> list[Path]:
     if args:
         return [Path(a).resolve() for a in args]
-    return sorted(p for p in (ROOT / "book").rglob("*.ipynb")
-                  if "_build" not in p.parts and ".ipynb_checkpoints" not in p.parts)
+    return sorted(
+        p
+        for p in (ROOT / "book").rglob("*.ipynb")
+        if "_build" not in p.parts and ".ipynb_checkpoints" not in p.parts
+    )
 
 
 def main(args: list[str]) -> int:
     os.environ.pop("PEAKDATA_SITE_BUILD", None)  # outputs for Jupyter: live demos, not the site's
     for path in notebooks(args):
         nb = nbformat.read(path, as_version=4)
-        client = NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False,
-                                store_widget_state=False,
-                                resources={"metadata": {"path": str(path.parent)}})
+        client = NotebookClient(
+            nb,
+            timeout=300,
+            kernel_name="python3",
+            record_timing=False,
+            store_widget_state=False,
+            resources={"metadata": {"path": str(path.parent)}},
+        )
         client.execute()
         nb.metadata.pop("widgets", None)
         nbformat.write(nb, path)

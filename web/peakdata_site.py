@@ -31,15 +31,17 @@ def _unwanted(script, has_math: bool) -> bool:
 
 
 def _page_scripts(app, pagename, templatename, context, doctree) -> None:
-    if doctree is None:
-        return
+    if doctree is None:  # generated pages (index, search): no maths, no explorables
+        doctree = nodes.Element()
     if any(MARKER in node.astext() for node in doctree.findall(nodes.raw)):
         # before require.js (priority 500), so Vega's bundles register as globals, not AMD modules
         for i, script in enumerate(SCRIPTS):
             app.add_js_file(script, priority=100 + i, defer="defer")
         app.add_css_file("explorables.css")
-    has_math = next(doctree.findall(nodes.math), None) is not None or next(
-        doctree.findall(nodes.math_block), None) is not None
+    has_math = (
+        next(doctree.findall(nodes.math), None) is not None
+        or next(doctree.findall(nodes.math_block), None) is not None
+    )
     scripts = context.get("script_files", [])
     scripts[:] = [s for s in scripts if not _unwanted(s, has_math)]  # the builder's own list
 

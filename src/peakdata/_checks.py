@@ -9,8 +9,9 @@ from collections.abc import Iterable
 import numpy as np
 
 
-def check_int(name: str, value: object, *, minimum: int | None = None,
-              maximum: int | None = None) -> int:
+def check_int(
+    name: str, value: object, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
     """Return ``value`` as an int, or raise naming ``name`` and the allowed range."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {value!r}")
@@ -20,8 +21,14 @@ def check_int(name: str, value: object, *, minimum: int | None = None,
     return value
 
 
-def check_real(name: str, value: object, *, minimum: float | None = None,
-               maximum: float | None = None, strict_minimum: bool = False) -> float:
+def check_real(
+    name: str,
+    value: object,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    strict_minimum: bool = False,
+) -> float:
     """Return ``value`` as a finite float within the range, or raise naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {value!r}")
@@ -29,8 +36,11 @@ def check_real(name: str, value: object, *, minimum: float | None = None,
     too_low = minimum is not None and (value <= minimum if strict_minimum else value < minimum)
     too_high = maximum is not None and value > maximum
     if not math.isfinite(value) or too_low or too_high:
-        allowed = _range_text(minimum, maximum, strict_minimum) if (minimum is not None
-                                                                   or maximum is not None) else "finite"
+        allowed = (
+            _range_text(minimum, maximum, strict_minimum)
+            if (minimum is not None or maximum is not None)
+            else "finite"
+        )
         raise ValueError(f"{name} must be {allowed}, got {value}")
     return value
 

@@ -40,7 +40,7 @@ class GaussianChain:
         return self.mu.shape[1] - 1
 
     def w2_squared(self) -> np.ndarray:
-        """Squared Wasserstein-2 distance of each fitted model to the real one, per seed and generation."""
+        """Squared Wasserstein-2 distance to the real Gaussian, per seed and generation."""
         return (self.mu - self.mu0) ** 2 + (self.sigma - self.sigma0) ** 2
 
 

@@ -7,5 +7,13 @@
 from ._base import SITE_BUILD_ENV, Choice, Demo, Explorable, LivePanel, Series, Slider
 from .gaussian import GaussianLoopDemo
 
-__all__ = ["SITE_BUILD_ENV", "Choice", "Demo", "Explorable", "GaussianLoopDemo", "LivePanel",
-           "Series", "Slider"]
+__all__ = [
+    "SITE_BUILD_ENV",
+    "Choice",
+    "Demo",
+    "Explorable",
+    "GaussianLoopDemo",
+    "LivePanel",
+    "Series",
+    "Slider",
+]

@@ -58,8 +58,10 @@ class Slider:
 
     def check(self, value: object) -> float:
         allowed = self.values()
-        if isinstance(value, bool) or not isinstance(value, int | float | np.number) or not any(
-            abs(float(value) - v) < 1e-9 for v in allowed
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float | np.number)
+            or not any(abs(float(value) - v) < 1e-9 for v in allowed)
         ):
             raise ValueError(
                 f"{self.name} must be between {self.min} and {self.max} in steps of "
@@ -72,14 +74,24 @@ class Slider:
 
         cls = w.IntSlider if self.is_int else w.FloatSlider
         return cls(
-            value=self.default, min=self.min, max=self.max, step=self.step,
-            description=self.label, continuous_update=False,
-            style={"description_width": "initial"}, layout=w.Layout(width="340px"),
+            value=self.default,
+            min=self.min,
+            max=self.max,
+            step=self.step,
+            description=self.label,
+            continuous_update=False,
+            style={"description_width": "initial"},
+            layout=w.Layout(width="340px"),
         )
 
     def vega_bind(self) -> dict:
-        return {"input": "range", "min": self.min, "max": self.max, "step": self.step,
-                "name": self.label + " "}
+        return {
+            "input": "range",
+            "min": self.min,
+            "max": self.max,
+            "step": self.step,
+            "name": self.label + " ",
+        }
 
 
 @dataclass(frozen=True)
@@ -104,13 +116,19 @@ class Choice:
         import ipywidgets as w
 
         return w.ToggleButtons(
-            options=[(label, value) for value, label in self.options], value=self.default,
-            description=self.label, style={"description_width": "initial"},
+            options=[(label, value) for value, label in self.options],
+            value=self.default,
+            description=self.label,
+            style={"description_width": "initial"},
         )
 
     def vega_bind(self) -> dict:
-        return {"input": "radio", "options": self.values(),
-                "labels": [label for _, label in self.options], "name": self.label + " "}
+        return {
+            "input": "radio",
+            "options": self.values(),
+            "labels": [label for _, label in self.options],
+            "name": self.label + " ",
+        }
 
 
 Param = Slider | Choice
@@ -204,8 +222,14 @@ class LivePanel:
         ax = self.ax = self.figure.add_subplot()
         x = demo.x
         self.lines = {
-            s.key: ax.plot(x, np.full(x.shape, np.nan), color=s.color, lw=s.width,
-                           linestyle=(0, s.dash) if s.dash else "-", label=s.label)[0]
+            s.key: ax.plot(
+                x,
+                np.full(x.shape, np.nan),
+                color=s.color,
+                lw=s.width,
+                linestyle=(0, s.dash) if s.dash else "-",
+                label=s.label,
+            )[0]
             for s in demo.series
         }
         ax.set(xlabel=demo.x_label, ylabel=demo.y_label, title=demo.title)
@@ -216,9 +240,13 @@ class LivePanel:
         self.caption = w.HTML()
         for name, control in self.controls.items():
             control.observe(lambda change, name=name: self.set(**{name: change["new"]}), "value")
-        self.widget = w.VBox([w.HBox(list(self.controls.values()),
-                                     layout=w.Layout(flex_flow="row wrap")),
-                              self.image, self.caption])
+        self.widget = w.VBox(
+            [
+                w.HBox(list(self.controls.values()), layout=w.Layout(flex_flow="row wrap")),
+                self.image,
+                self.caption,
+            ]
+        )
         self._curves: dict[str, np.ndarray] = {}
         self.last_update_seconds = 0.0
         self._redraw(recompute=True)
@@ -257,8 +285,9 @@ class LivePanel:
 
         canvas = self.figure.canvas
         canvas.draw()
-        rgba = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(),
-                                "raw", "RGBA", 0, 1)
+        rgba = Image.frombuffer(
+            "RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1
+        )
         buffer = io.BytesIO()
         rgba.convert("RGB").save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
@@ -343,13 +372,22 @@ def vega_lite_spec(demo: Demo, digits: int = 3) -> dict:
         "encoding": {
             "x": {"field": "x", "type": "quantitative", "title": demo.x_label},
             "y": {"field": "y", "type": "quantitative", "title": demo.y_label, "scale": y_scale},
-            "color": {"field": "series", "type": "nominal", "title": None,
-                      "scale": {"domain": labels, "range": [s.color for s in demo.series]},
-                      "legend": {"orient": "bottom", "columns": 2, "labelLimit": 320}},
-            "strokeDash": {"field": "series", "type": "nominal",
-                           "scale": {"domain": labels,
-                                     "range": [list(s.dash) or [1, 0] for s in demo.series]}},
-            "strokeWidth": {"field": "series", "type": "nominal",
-                            "scale": {"domain": labels, "range": [s.width for s in demo.series]}},
+            "color": {
+                "field": "series",
+                "type": "nominal",
+                "title": None,
+                "scale": {"domain": labels, "range": [s.color for s in demo.series]},
+                "legend": {"orient": "bottom", "columns": 2, "labelLimit": 320},
+            },
+            "strokeDash": {
+                "field": "series",
+                "type": "nominal",
+                "scale": {"domain": labels, "range": [list(s.dash) or [1, 0] for s in demo.series]},
+            },
+            "strokeWidth": {
+                "field": "series",
+                "type": "nominal",
+                "scale": {"domain": labels, "range": [s.width for s in demo.series]},
+            },
         },
     }

@@ -19,8 +19,9 @@ _FIT = ("samples", "estimator")
 
 @lru_cache(maxsize=64)
 def _ensemble(samples: int, estimator: str) -> tuple[np.ndarray, np.ndarray]:
-    sigma = gaussian_chain(MAX_GENERATIONS, samples, estimator=estimator, seeds=ENSEMBLE,
-                           rng=ENSEMBLE_SEED).sigma
+    sigma = gaussian_chain(
+        MAX_GENERATIONS, samples, estimator=estimator, seeds=ENSEMBLE, rng=ENSEMBLE_SEED
+    ).sigma
     return sigma.mean(axis=0), np.exp(np.log(sigma).mean(axis=0))
 
 
@@ -30,12 +31,15 @@ class GaussianLoopDemo(Demo):
     title = "The Gaussian loop: fitted σ over generations"
     params = (
         Slider("samples", "samples per generation M", 10, 100, 10, 20),
-        Choice("estimator", "estimator",
-               (("mle", "maximum likelihood (÷M)"), ("unbiased", "unbiased (÷(M−1))")), "mle"),
+        Choice(
+            "estimator",
+            "estimator",
+            (("mle", "maximum likelihood (÷M)"), ("unbiased", "unbiased (÷(M−1))")),
+            "mle",
+        ),
         Slider("seed", "seed of the single run", 0, 4, 1, 0),
     )
-    x_param = Slider("generations", "generations shown", 10, MAX_GENERATIONS, 10,
-                     MAX_GENERATIONS)
+    x_param = Slider("generations", "generations shown", 10, MAX_GENERATIONS, 10, MAX_GENERATIONS)
     x_label = "generation n"
     y_label = "fitted σ (real σ = 1, log scale)"
     y_log = True
@@ -43,8 +47,14 @@ class GaussianLoopDemo(Demo):
         Series("run", "one run (chosen seed)", PALETTE["grey"], (), 1.2, _RUN),
         Series("mean", f"mean σ of {ENSEMBLE} runs", PALETTE["blue"], (), 2.2, _FIT),
         Series("mean_theory", "E[σ], closed form", PALETTE["sky"], (6, 3), 2.0, _FIT),
-        Series("typical", f"typical σ of {ENSEMBLE} runs (geometric mean)",
-               PALETTE["vermillion"], (), 2.2, _FIT),
+        Series(
+            "typical",
+            f"typical σ of {ENSEMBLE} runs (geometric mean)",
+            PALETTE["vermillion"],
+            (),
+            2.2,
+            _FIT,
+        ),
         Series("typical_theory", "typical σ, closed form", PALETTE["orange"], (6, 3), 2.0, _FIT),
     )
 
@@ -52,8 +62,13 @@ class GaussianLoopDemo(Demo):
         mean, typical = _ensemble(samples, estimator)
         theory = gaussian_chain_theory(MAX_GENERATIONS, samples, estimator=estimator)
         run = gaussian_chain(MAX_GENERATIONS, samples, estimator=estimator, rng=seed).sigma[0]
-        return {"run": run, "mean": mean, "mean_theory": theory["mean_sigma"],
-                "typical": typical, "typical_theory": theory["typical_sigma"]}
+        return {
+            "run": run,
+            "mean": mean,
+            "mean_theory": theory["mean_sigma"],
+            "typical": typical,
+            "typical_theory": theory["typical_sigma"],
+        }
 
     def describe(self, values: dict, curves: dict[str, np.ndarray]) -> str:
         n = int(values["generations"])

@@ -1,0 +1,68 @@
+# Peak Data: `make book` builds the site, `make test` runs every check. See README.md.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JB     := $(BIN)/jupyter-book build . -W -n --keep-going
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: help install book lab serve test lint unit nbval site notebooks benchmark vendor \
+        constraints clean
+
+help:
+	@echo "make book       build the site into _build/html (creates $(VENV) on first use)"
+	@echo "make test       lint, unit tests, nbval, the build (warnings as errors), browser tests"
+	@echo "make lab        open the notebooks in JupyterLab"
+	@echo "make serve      serve _build/html on http://127.0.0.1:8000"
+	@echo "make notebooks  re-run every notebook and store its outputs (then commit them)"
+	@echo "make benchmark  print widget latency, kernel speed-ups and build times"
+	@echo "make vendor     refresh web/static/vendor from npm (needs Node.js)"
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+install: $(STAMP)
+
+book: $(STAMP)
+	$(JB)
+	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html (or run make serve)"
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab book/
+
+serve:
+	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
+
+test: lint unit nbval book site
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests tools web book benchmarks
+	$(BIN)/ruff format --check src tests tools web book benchmarks
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests -m "not site"
+
+nbval: $(STAMP)
+	$(BIN)/python -m pytest $(NBVAL) book
+
+site: $(STAMP)
+	$(BIN)/python -m pytest tests -m site
+
+notebooks: $(STAMP)
+	$(BIN)/python tools/execute_notebooks.py
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+vendor:
+	web/vendor.sh
+
+constraints: $(STAMP)
+	echo '# Every package of the build-and-test environment, pinned (pip freeze). Regenerate with `make constraints`.' > constraints.txt
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^peakdata' >> constraints.txt
+
+clean:
+	rm -rf _build

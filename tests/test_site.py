@@ -1,0 +1,235 @@
+"""The built site (_build/html): launch links, self-contained pages, and a real browser.
+
+Run after `make book`. The browser tests open every page in headless Chromium (Debian's
+`chromium` package, driven by Playwright) served on 127.0.0.1, and fail on any console error,
+any failed request and any request to another host.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.site
+
+
+def _toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [c["file"] for c in part["chapters"]]
+    return files
+
+
+NOTEBOOKS = [f for f in _toc_files() if (ROOT / f"{f}.ipynb").exists()]
+PAGES = sorted(
+    str(p.relative_to(SITE))
+    for p in SITE.rglob("*.html")
+    if not {"_static", "_sources", "_images"} & set(p.relative_to(SITE).parts)
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def built_site():
+    if not (SITE / "index.html").exists():
+        pytest.fail("the site is not built: run `make book` first")
+    return SITE
+
+
+@pytest.fixture(scope="session")
+def config():
+    return yaml.safe_load((ROOT / "_config.yml").read_text())
+
+
+def _html(page: str) -> str:
+    return (SITE / page).read_text(encoding="utf-8")
+
+
+def test_every_toc_page_is_built():
+    assert NOTEBOOKS, "the book has at least one notebook chapter"
+    for f in _toc_files():
+        assert (SITE / f"{f}.html").exists(), f
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_notebook_pages_have_launch_links_to_themselves(notebook, config):
+    repo = urlparse(config["repository"]["url"]).path.strip("/")
+    branch = config["repository"]["branch"]
+    html = _html(f"{notebook}.html")
+    binder = f"https://mybinder.org/v2/gh/{repo}/{branch}?urlpath=lab/tree/{notebook}.ipynb"
+    colab = f"https://colab.research.google.com/github/{repo}/blob/{branch}/{notebook}.ipynb"
+    assert binder in html
+    assert colab in html
+    assert f'href="{config["repository"]["url"]}"' in html  # repository button
+    assert f"{config['repository']['url']}/issues/new" in html  # issue button
+    # the .ipynb download is the committed notebook: every code cell executed, no errors
+    download = re.search(r'href="([^"]*_sources/[^"]*\.ipynb)"', html)
+    assert download, "no .ipynb download link"
+    nb = json.loads((SITE / notebook).parent.joinpath(download.group(1)).resolve().read_text())
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert code and all(c["execution_count"] is not None for c in code)
+    assert not any(o["output_type"] == "error" for c in code for o in c["outputs"])
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_colab_cell_installs_the_configured_repository(notebook, config):
+    nb = json.loads((ROOT / f"{notebook}.ipynb").read_text())
+    first_code = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    source = "".join(first_code["source"])
+    assert '"google.colab" in sys.modules' in source
+    assert f"git+{config['repository']['url']}" in source
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_load_scripts_only_from_the_site_and_only_when_needed(page):
+    html = _html(page)
+    sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
+    tags = re.findall(r"<(?:script|link)[^>]*>", html)
+    external = [
+        s
+        for s in sources
+        if urlparse(s).scheme in {"http", "https"}
+        and any(s in t and ("<script" in t or 'rel="stylesheet"' in t) for t in tags)
+    ]
+    assert not external, f"{page} loads from another host: {external}"
+    has_explorable = 'class="peakdata-explorable"' in html
+    assert ("vendor/vega/vega.min.js" in html) == has_explorable
+    has_math = 'class="math' in html
+    assert ("vendor/mathjax/tex-mml-chtml.js" in html) == has_math, "MathJax only with maths"
+    assert "unpkg.com" not in html and "cdn.jsdelivr" not in html
+
+
+# -- headless Chromium ------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def server():
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: install Debian's package (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageWatch:
+    """Collects console errors, failed requests and requests to other hosts."""
+
+    def __init__(self, page):
+        self.problems: list[str] = []
+        page.on(
+            "console",
+            lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"),
+        )
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on(
+            "requestfailed",
+            lambda r: self.problems.append(f"failed request: {r.url} ({r.failure})"),
+        )
+        page.on(
+            "response",
+            lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"),
+        )
+        page.on("request", self._check_host)
+
+    def _check_host(self, request):
+        url = urlparse(request.url)
+        if url.scheme in {"http", "https", "ws", "wss"} and url.hostname != "127.0.0.1":
+            self.problems.append(f"request to another host: {request.url}")
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.watch = PageWatch(page)
+    yield page
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_cleanly_in_chromium(page, server, path):
+    page.goto(f"{server}/{path}", wait_until="networkidle")
+    if 'class="peakdata-explorable"' in _html(path):
+        page.wait_for_selector(".peakdata-explorable.is-ready svg", timeout=15_000)
+    if 'class="math' in _html(path):
+        page.wait_for_selector("mjx-container", timeout=15_000)
+    page.wait_for_load_state("networkidle")
+    assert page.watch.problems == []
+
+
+EXPLORABLE_PAGES = [p for p in PAGES if 'class="peakdata-explorable"' in _html(p)] if PAGES else []
+
+
+@pytest.mark.browser
+def test_an_explorable_responds_to_its_controls(page, server):
+    assert EXPLORABLE_PAGES, "no page shows an explorable"
+    page.goto(f"{server}/{EXPLORABLE_PAGES[0]}", wait_until="networkidle")
+    box = page.locator(".peakdata-explorable").first
+    box.locator("svg").first.wait_for(timeout=15_000)
+    page.wait_for_selector(".peakdata-explorable.is-ready")
+
+    def drawing() -> str:
+        return box.locator(".mark-line").first.inner_html()
+
+    before = drawing()
+    slider = box.locator("input[type=range]").first
+    assert slider.get_attribute("min") is not None
+    slider.fill(slider.get_attribute("max"))  # moves the slider and fires its input event
+    page.wait_for_function(
+        "([el, old]) => el.querySelector('.mark-line').innerHTML !== old",
+        arg=[box.element_handle(), before],
+        timeout=5_000,
+    )
+    after_slider = drawing()
+    assert after_slider != before
+    radios = box.locator("input[type=radio]")
+    if radios.count() > 1:
+        radios.nth(1).check()
+        page.wait_for_function(
+            "([el, old]) => el.querySelector('.mark-line').innerHTML !== old",
+            arg=[box.element_handle(), after_slider],
+            timeout=5_000,
+        )
+    # every control is labelled, so a screen reader can name it
+    for control in box.locator("input").all():
+        assert control.evaluate("el => !!el.closest('label') || !!el.labels?.length")
+    assert page.watch.problems == []
