@@ -43,13 +43,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests tools web book benchmarks
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests -m "not site"
+	$(BIN)/python -m pytest tests -m "not site and not browser"
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL) book
 
 site: $(STAMP)
-	$(BIN)/python -m pytest tests -m site
+	$(BIN)/python -m pytest tests -m "site or browser"
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py

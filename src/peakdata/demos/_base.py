@@ -119,7 +119,7 @@ class Choice:
             options=[(label, value) for value, label in self.options],
             value=self.default,
             description=self.label,
-            style={"description_width": "initial"},
+            style={"description_width": "initial", "button_width": "auto"},
         )
 
     def vega_bind(self) -> dict:

@@ -49,7 +49,7 @@ class GaussianLoopDemo(Demo):
         Series("mean_theory", "E[σ], closed form", PALETTE["sky"], (6, 3), 2.0, _FIT),
         Series(
             "typical",
-            f"typical σ of {ENSEMBLE} runs (geometric mean)",
+            f"typical σ of {ENSEMBLE} runs",
             PALETTE["vermillion"],
             (),
             2.2,

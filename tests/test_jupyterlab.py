@@ -1,0 +1,101 @@
+"""What a Binder reader does: open a chapter in a real JupyterLab, run it, move a slider.
+
+Starts JupyterLab on 127.0.0.1 over a copy of the notebook (JupyterLab autosaves), drives it with
+headless Chromium, and checks that the demo's figure changes when a slider moves.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from _browser import CHROMIUM, CHROMIUM_ARGS
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "book" / "collapse" / "gaussian_loop.ipynb"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    shutil.copy(NOTEBOOK, tmp_path / NOTEBOOK.name)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    token = secrets.token_hex(16)
+    env = {k: v for k, v in os.environ.items() if k != "PEAKDATA_SITE_BUILD"}
+    env["JUPYTER_CONFIG_DIR"] = str(tmp_path / "config")  # no user settings leak in
+    lab = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={tmp_path}",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if lab.poll() is not None:
+                    pytest.fail("JupyterLab exited during start-up")
+                time.sleep(0.25)
+        else:
+            pytest.fail("JupyterLab did not start within 60 s")
+        yield base, token
+    finally:
+        lab.terminate()
+        lab.wait(timeout=30)
+
+
+def test_demo_responds_in_jupyterlab(jupyterlab):
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: install Debian's package (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    base, token = jupyterlab
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{base}/lab/tree/{NOTEBOOK.name}?token={token}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator, .jp-KernelStatus", timeout=60_000)
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_text("Run All Cells", exact=True).click()
+        image = page.wait_for_selector(".widget-image", timeout=120_000)
+        page.wait_for_function("el => el.src && el.src.length > 0", arg=image, timeout=30_000)
+        before = image.get_attribute("src")
+        slider = page.locator(".widget-slider .noUi-handle").first
+        slider.focus()
+        page.keyboard.press("ArrowRight")  # one step of "samples per generation M"
+        page.wait_for_function("([el, old]) => el.src !== old", arg=[image, before], timeout=30_000)
+        assert (
+            "After 100 generations of M = 30 samples"
+            in page.locator(".widget-html-content").first.inner_text()
+        )
+        assert errors == []
+        browser.close()
