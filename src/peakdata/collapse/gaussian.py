@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_choice, check_int, check_real, make_rng
+from .._checks import check_choice, check_int, check_real, make_rng
 
 ESTIMATORS = ("mle", "unbiased")
 """How each generation estimates sigma: divide by M ("mle") or by M - 1 ("unbiased")."""
@@ -143,3 +143,38 @@ def _digamma(x: float) -> float:
         return -_EULER_GAMMA + sum(1 / j for j in range(1, int(x)))
     k = int(x - 0.5)
     return -_EULER_GAMMA - 2 * math.log(2) + sum(2 / (2 * j - 1) for j in range(1, k + 1))
+
+
+def reproductions() -> list:
+    """Rows of the reproductions table (``python -m peakdata.reproduce``) for the Gaussian loop."""
+    from ..reproduce import Reproduction, within_se
+
+    key = "shumailov2024nature"
+    rows = []
+    unbiased = gaussian_chain(50, 20, estimator="unbiased", seeds=20_000, rng=101)
+    mle = gaussian_chain(200, 20, estimator="mle", seeds=20_000, rng=102)
+    th_u = gaussian_chain_theory(50, 20, estimator="unbiased")
+    th_m = gaussian_chain_theory(200, 20, estimator="mle")
+    checks = [
+        (
+            "unbiased fit: E[σ²] stays σ² (n=3, M=20)",
+            unbiased.sigma[:, 3] ** 2,
+            th_u["mean_var"][3],
+        ),
+        (
+            "unbiased fit: E[ln σ²] falls ≈ n/(M−1) (n=50, M=20)",
+            np.log(unbiased.sigma[:, 50] ** 2),
+            2 * np.log(th_u["typical_sigma"][50]),
+        ),
+        (
+            "unbiased fit: E[(μ−μ0)²] = nσ²/M (n=50, M=20)",
+            unbiased.mu[:, 50] ** 2,
+            th_u["mean_sq_mu_error"][50],
+        ),
+        ("MLE fit: E[σ²] = σ²((M−1)/M)ⁿ (n=10, M=20)", mle.sigma[:, 10] ** 2, th_m["mean_var"][10]),
+        ("MLE fit: E[W₂²] → 2σ² (n=200, M=20)", mle.w2_squared()[:, 200], th_m["mean_w2_sq"][200]),
+    ]
+    for claim, samples, expected in checks:
+        simulated, tolerance = within_se(samples)
+        rows.append(Reproduction(key, claim, "closed form", float(expected), simulated, tolerance))
+    return rows

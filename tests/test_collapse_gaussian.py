@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import scipy.special
 
-from peakdata.collapse import _digamma, gaussian_chain, gaussian_chain_theory
+from peakdata.collapse import gaussian_chain, gaussian_chain_theory
+from peakdata.collapse.gaussian import _digamma
 
 SETTINGS = [
     (5, "mle", 10),
