@@ -82,20 +82,30 @@ def test_demo_responds_in_jupyterlab(jupyterlab):
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(f"{base}/lab/tree/{NOTEBOOK.name}?token={token}")
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator, .jp-KernelStatus", timeout=60_000)
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_text("Run All Cells", exact=True).click()
-        image = page.wait_for_selector(".widget-image", timeout=120_000)
-        page.wait_for_function("el => el.src && el.src.length > 0", arg=image, timeout=30_000)
-        before = image.get_attribute("src")
-        slider = page.locator(".widget-slider .noUi-handle").first
-        slider.focus()
-        page.keyboard.press("ArrowRight")  # one step of "samples per generation M"
-        page.wait_for_function("([el, old]) => el.src !== old", arg=[image, before], timeout=30_000)
-        assert (
-            "After 100 generations of M = 30 samples"
-            in page.locator(".widget-html-content").first.inner_text()
-        )
+        try:
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+            # run only once the kernel is up, as a reader would after the page settles
+            page.wait_for_selector(
+                ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000
+            )
+            page.get_by_role("menuitem", name="Run", exact=True).click()
+            page.get_by_text("Run All Cells", exact=True).click()
+            image = page.wait_for_selector(".widget-image", timeout=120_000)
+            page.wait_for_function("el => el.src && el.src.length > 0", arg=image, timeout=30_000)
+            before = image.get_attribute("src")
+            slider = page.locator(".widget-slider .noUi-handle").first
+            slider.focus()
+            page.keyboard.press("ArrowRight")  # one step of "samples per generation M"
+            page.wait_for_function(
+                "([el, old]) => el.src !== old", arg=[image, before], timeout=30_000
+            )
+            caption = page.locator(".widget-html-content").first.inner_text()
+            assert "After 100 generations of M = 30 samples" in caption
+        except Exception:
+            shot = ROOT / "_build" / "test-artifacts" / "jupyterlab-failure.png"
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shot), full_page=True)
+            print(f"screenshot of the failure: {shot}")
+            raise
         assert errors == []
         browser.close()
