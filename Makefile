@@ -3,11 +3,12 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+WEBTOOLS := web/node_modules/.installed
 JB     := $(BIN)/jupyter-book build . -W -n --keep-going
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help install book lab serve test lint unit nbval site notebooks benchmark vendor \
-        constraints clean
+.PHONY: help install web-tools book lab serve test lint unit nbval site notebooks benchmark \
+        lighthouse vendor constraints clean
 
 help:
 	@echo "make book       build the site into _build/html (creates $(VENV) on first use)"
@@ -16,6 +17,7 @@ help:
 	@echo "make serve      serve _build/html on http://127.0.0.1:8000"
 	@echo "make notebooks  re-run every notebook and store its outputs (then commit them)"
 	@echo "make benchmark  print widget latency, kernel speed-ups and build times"
+	@echo "make lighthouse Lighthouse scores and page weights of two pages, served with gzip"
 	@echo "make vendor     refresh web/static/vendor from npm (needs Node.js)"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
@@ -26,15 +28,28 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 
 install: $(STAMP)
 
-book: $(STAMP)
+# axe-core and Lighthouse for the browser tests (Node.js and npm needed)
+$(WEBTOOLS): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+web-tools: $(WEBTOOLS)
+
+# jupyter-cache keys on a notebook's code only: outputs computed by an older peakdata are stale
+PACKAGE_FILES := $(shell find src -type f -not -path '*/__pycache__/*')
+_build/.package-stamp: $(PACKAGE_FILES)
+	rm -rf _build/.jupyter_cache _build/.doctrees
+	mkdir -p _build && touch $@
+
+book: $(STAMP) _build/.package-stamp
 	$(JB)
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html (or run make serve)"
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab book/
 
-serve:
-	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
+serve: $(STAMP)
+	$(BIN)/python tools/serve.py _build/html --port 8000
 
 test: lint unit nbval book site
 
@@ -48,7 +63,7 @@ unit: $(STAMP)
 nbval: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL) book
 
-site: $(STAMP)
+site: $(STAMP) $(WEBTOOLS)
 	$(BIN)/python -m pytest tests -m "site or browser"
 
 notebooks: $(STAMP)
@@ -56,6 +71,9 @@ notebooks: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+lighthouse: $(STAMP) $(WEBTOOLS)
+	$(BIN)/python benchmarks/lighthouse.py
 
 vendor:
 	web/vendor.sh

@@ -14,3 +14,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+
+ROOT = Path(__file__).resolve().parents[1]
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "_build" / "test-artifacts"  # screenshots for a person to look at

@@ -137,3 +137,10 @@ def test_grid_rows_round_to_digits(demo):
         len(f"{v:.10g}".lstrip("-0.").replace(".", "").rstrip("0").split("e")[0]) <= 2
         for v in rows[0]["y"]
     )
+
+
+def test_every_control_has_a_label(demo):
+    panel = demo.live()
+    for param in demo.all_params():
+        assert panel.controls[param.name].description == param.label
+        assert len(param.label) >= 4

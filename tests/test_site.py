@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
-from _browser import CHROMIUM, CHROMIUM_ARGS
+from _browser import ARTIFACTS, AXE, CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
@@ -109,6 +109,7 @@ def test_pages_load_scripts_only_from_the_site_and_only_when_needed(page):
     has_math = 'class="math' in html
     assert ("vendor/mathjax/tex-mml-chtml.js" in html) == has_math, "MathJax only with maths"
     assert "unpkg.com" not in html and "cdn.jsdelivr" not in html
+    assert "scripts/fontawesome.js" not in html, "the theme's 1.5 MB icon script is back"
 
 
 # -- headless Chromium ------------------------------------------------------------------------
@@ -223,3 +224,74 @@ def test_an_explorable_responds_to_its_controls(page, server):
     for control in box.locator("input").all():
         assert control.evaluate("el => !!el.closest('label') || !!el.labels?.length")
     assert page.watch.problems == []
+
+
+# -- accessibility and dark mode ----------------------------------------------------------------
+@pytest.mark.parametrize("page_path", PAGES)
+def test_images_have_alt_text(page_path):
+    for tag in re.findall(r"<img\b[^>]*>", _html(page_path)):
+        alt = re.search(r'alt="([^"]*)"', tag)
+        assert alt and len(alt.group(1).strip()) >= 5, f"{page_path}: image without alt text: {tag}"
+        assert not alt.group(1).startswith("<Figure"), f"{page_path}: default matplotlib alt: {tag}"
+
+
+def test_figures_have_opaque_backgrounds():
+    """No transparent pixels: figures stay readable on the dark theme's background."""
+    from PIL import Image
+
+    images = sorted((SITE / "_images").glob("*.png"))
+    assert images
+    for path in images:
+        with Image.open(path) as im:
+            if im.mode in ("RGBA", "LA") or "transparency" in im.info:
+                alpha = im.convert("RGBA").getchannel("A")
+                assert alpha.getextrema()[0] == 255, f"{path.name} has transparent pixels"
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `make web-tools` (npm ci in web/)")
+    return AXE
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_accessibility_violations(browser, server, axe_source, path, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(f"{server}/{path}", wait_until="networkidle")
+    if 'class="peakdata-explorable"' in _html(path):
+        page.wait_for_selector(".peakdata-explorable.is-ready svg", timeout=15_000)
+    assert page.evaluate("document.documentElement.dataset.theme") == scheme
+    page.add_script_tag(path=str(axe_source))
+    violations = page.evaluate(
+        """async () => (await axe.run(document)).violations
+            .filter(v => v.impact === "serious" || v.impact === "critical")
+            .map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}): `
+                      + v.nodes.slice(0, 3).map(n => n.html.slice(0, 120)).join(" | "))"""
+    )
+    context.close()
+    assert violations == []
+
+
+@pytest.mark.browser
+def test_demo_page_reads_in_both_themes(browser, server):
+    assert EXPLORABLE_PAGES, "no page shows an explorable"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    backgrounds = {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(f"{server}/{EXPLORABLE_PAGES[0]}", wait_until="networkidle")
+        box = page.locator(".peakdata-explorable.is-ready").first
+        box.wait_for(timeout=15_000)
+        box.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"demo-page-{scheme}.png"))
+        backgrounds[scheme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        # the chart keeps its white card, so its colours read the same in both themes
+        card = box.evaluate("el => getComputedStyle(el).backgroundColor")
+        assert card == "rgb(255, 255, 255)"
+        context.close()
+    assert backgrounds["light"] != backgrounds["dark"], "the dark theme was not applied"

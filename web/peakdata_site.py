@@ -6,6 +6,7 @@
 * Keeps MathJax off pages without maths (Sphinx counts the root page's whole toctree as its own),
   and drops sphinx-thebe's scripts, which Jupyter Book 1 adds to every page although the book
   keeps thebe off: they point at a runtime on a CDN.
+* Mends two accessibility faults of the generated HTML (see ``HTML_FIXES``), found by axe-core.
 """
 
 from __future__ import annotations
@@ -15,6 +16,13 @@ import os
 from docutils import nodes
 
 MARKER = 'class="peakdata-explorable"'
+HTML_FIXES = {
+    # docutils gives citations the role doc-biblioentry (deprecated in ARIA 1.2) inside a
+    # role="list", which then has no list items
+    'role="doc-biblioentry"': 'role="listitem"',
+    # myst-nb's fixed label on "Show code cell source" hides the visible text from screen readers
+    '<summary aria-label="Toggle hidden content">': "<summary>",
+}
 SCRIPTS = (
     "vendor/vega/vega.min.js",
     "vendor/vega/vega-lite.min.js",
@@ -42,6 +50,9 @@ def _page_scripts(app, pagename, templatename, context, doctree) -> None:
         next(doctree.findall(nodes.math), None) is not None
         or next(doctree.findall(nodes.math_block), None) is not None
     )
+    for old, new in HTML_FIXES.items():
+        if "body" in context:
+            context["body"] = context["body"].replace(old, new)
     scripts = context.get("script_files", [])
     scripts[:] = [s for s in scripts if not _unwanted(s, has_math)]  # the builder's own list
 
