@@ -20,17 +20,15 @@ from pathlib import Path
 import numpy as np
 
 from peakdata.collapse import gaussian_chain
-from peakdata.demos import GaussianLoopDemo
+from peakdata.demos import ALL_DEMOS
 from peakdata.demos import gaussian as gaussian_demo
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results.json"
 
 
-def widget_latency(moves: int = 120, seed: int = 0) -> dict:
+def widget_latency(demo, moves: int = 120, seed: int = 0) -> dict:
     """Random slider moves on a live panel, cold caches: compute + redraw + PNG, in ms."""
-    gaussian_demo._ensemble.cache_clear()
-    demo = GaussianLoopDemo()
     panel = demo.live()
     rng = np.random.default_rng(seed)
     times = []
@@ -128,7 +126,8 @@ def main() -> int:
         "cpus": __import__("os").cpu_count(),
         "platform": platform.platform(),
     }
-    results["widget_latency"] = [widget_latency()]
+    gaussian_demo._ensemble.cache_clear()
+    results["widget_latency"] = [widget_latency(cls()) for cls in ALL_DEMOS]
     results["kernels"] = [kernel_speedup()]
     if args.build:
         results["build"] = build_times()

@@ -6,7 +6,15 @@ import altair as alt
 import numpy as np
 import pytest
 
-from peakdata.demos import SITE_BUILD_ENV, Choice, Explorable, GaussianLoopDemo, LivePanel, Slider
+from peakdata.demos import (
+    ALL_DEMOS,
+    SITE_BUILD_ENV,
+    Choice,
+    Explorable,
+    GaussianLoopDemo,
+    LivePanel,
+    Slider,
+)
 from peakdata.demos._base import grid_rows
 
 
@@ -144,3 +152,29 @@ def test_every_control_has_a_label(demo):
     for param in demo.all_params():
         assert panel.controls[param.name].description == param.label
         assert len(param.label) >= 4
+
+
+# -- every demo of the book ---------------------------------------------------------------------
+@pytest.fixture(scope="module", params=ALL_DEMOS, ids=lambda cls: cls.__name__)
+def any_demo(request):
+    return request.param()
+
+
+def test_any_demo_explorable_is_valid_and_light(any_demo):
+    explorable = any_demo.explorable()
+    alt.Chart.from_dict(explorable.spec)
+    assert len(explorable.to_html()) < 250_000
+    params = {p["name"]: p for p in explorable.spec["params"]}
+    for p in any_demo.all_params():
+        assert params[f"p_{p.name}"]["value"] == p.default
+        assert params[f"p_{p.name}"]["bind"]["name"].strip() == p.label
+
+
+def test_any_demo_redraws_when_any_control_moves(any_demo):
+    panel = any_demo.live()
+    for p in any_demo.all_params():
+        control = panel.controls[p.name]
+        assert control.description == p.label
+        before = panel.image.value
+        control.value = next(v for v in reversed(p.values()) if v != panel.values[p.name])
+        assert panel.image.value != before, f"moving {p.name} did not change the figure"

@@ -7,7 +7,11 @@
 from ._base import SITE_BUILD_ENV, Choice, Demo, Explorable, LivePanel, Series, Slider
 from .gaussian import GaussianLoopDemo
 
+#: Every demo of the book, in chapter order (benchmarks and tests iterate over it).
+ALL_DEMOS = (GaussianLoopDemo,)
+
 __all__ = [
+    "ALL_DEMOS",
     "SITE_BUILD_ENV",
     "Choice",
     "Demo",
