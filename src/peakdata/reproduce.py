@@ -14,7 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 
 #: Modules whose ``reproductions()`` make up the table, in the book's order.
-MODULES = ("peakdata.collapse.gaussian",)
+MODULES = (
+    "peakdata.collapse.gaussian",
+    "peakdata.collapse.discrete",
+    "peakdata.collapse.text",
+    "peakdata.collapse.bias",
+)
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,13 @@
 """
 
 from ._base import SITE_BUILD_ENV, Choice, Demo, Explorable, LivePanel, Series, Slider
+from .bias import TemperatureBiasDemo
 from .gaussian import GaussianLoopDemo
+from .tails import TailsDemo
+from .text import TextCollapseDemo
 
 #: Every demo of the book, in chapter order (benchmarks and tests iterate over it).
-ALL_DEMOS = (GaussianLoopDemo,)
+ALL_DEMOS = (GaussianLoopDemo, TailsDemo, TextCollapseDemo, TemperatureBiasDemo)
 
 __all__ = [
     "ALL_DEMOS",
@@ -20,4 +23,7 @@ __all__ = [
     "LivePanel",
     "Series",
     "Slider",
+    "TailsDemo",
+    "TemperatureBiasDemo",
+    "TextCollapseDemo",
 ]
