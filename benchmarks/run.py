@@ -65,27 +65,123 @@ def per_seed_loop(generations: int, samples: int, seeds: int, rng: int) -> np.nd
     return out
 
 
-def kernel_speedup(generations: int = 100, samples: int = 20, seeds: int = 2000) -> dict:
-    def best_of(fn, repeats: int) -> float:
-        times = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-        return min(times)
+def _best_of(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
 
-    vectorised = best_of(lambda: gaussian_chain(generations, samples, seeds=seeds, rng=1), 5)
-    loop = best_of(lambda: per_seed_loop(generations, samples, seeds, 1), 2)
-    return {
-        "kernel": "gaussian_chain",
-        "generations": generations,
-        "samples": samples,
-        "seeds": seeds,
-        "vectorised_s": round(vectorised, 4),
-        "per_seed_loop_s": round(loop, 3),
-        "speedup": round(loop / vectorised, 1),
-        "budget_speedup": 20,
-    }
+
+def kernels() -> list[dict]:
+    """Each simulation kernel against a straightforward per-seed loop doing the same work."""
+    sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "benchmarks")]
+    import baselines
+    from test_collapse_discrete import _loop as discrete_loop
+    from test_collapse_regression import loop_chain as regression_loop
+    from test_collapse_workflows import loop_chain as workflow_loop
+
+    from peakdata.collapse import (
+        classifier_chain,
+        discrete_chain,
+        kde_chain,
+        linear_regression_chain,
+        temperature_chain,
+        zipf_probs,
+    )
+    from peakdata.collapse.twod import load_iris_petals
+
+    iris, zipf = load_iris_petals(), zipf_probs(200, 1.2)
+    cases = [
+        (
+            "gaussian_chain replace",
+            "G=100, M=20, 2000 seeds",
+            lambda: gaussian_chain(100, 20, seeds=2000, rng=1),
+            lambda: per_seed_loop(100, 20, 2000, 1),
+        ),
+        (
+            "gaussian_chain accumulate",
+            "G=100, M=10, 500 seeds",
+            lambda: gaussian_chain(100, 10, workflow="accumulate", seeds=500, rng=1),
+            lambda: workflow_loop(100, 10, "accumulate", 0.0, "mle", 500, 1),
+        ),
+        (
+            "linear_regression_chain replace",
+            "G=30, T=50, d=10, 500 seeds",
+            lambda: linear_regression_chain(30, 50, 10, seeds=500, rng=1),
+            lambda: regression_loop(30, 50, 10, "replace", True, 0.0, 500, 1),
+        ),
+        (
+            "linear_regression_chain accumulate",
+            "G=30, T=50, d=10, 500 seeds",
+            lambda: linear_regression_chain(30, 50, 10, workflow="accumulate", seeds=500, rng=1),
+            lambda: regression_loop(30, 50, 10, "accumulate", True, 0.0, 500, 1),
+        ),
+        (
+            "linear_regression_chain accumulate-subsample",
+            "G=30, T=50, d=10, 200 seeds",
+            lambda: linear_regression_chain(
+                30, 50, 10, workflow="accumulate-subsample", seeds=200, rng=1
+            ),
+            lambda: regression_loop(30, 50, 10, "accumulate-subsample", True, 0.0, 200, 1),
+        ),
+        (
+            "discrete_chain T=1",
+            "Zipf 200 words, M=100, G=100, 200 seeds",
+            lambda: discrete_chain(zipf, 100, 100, seeds=200, rng=1),
+            lambda: discrete_loop(zipf, 100, 100, 200, 1),
+        ),
+        (
+            "discrete_chain T=0.9",
+            "Zipf 200 words, M=100, G=100, 200 seeds",
+            lambda: discrete_chain(zipf, 100, 100, temperature=0.9, seeds=200, rng=1),
+            lambda: discrete_loop(zipf, 100, 100, 200, 1, temperature=0.9),
+        ),
+        (
+            "kde_chain",
+            "iris petals, M=20, h=0.2, G=100, 500 seeds",
+            lambda: kde_chain(iris, 100, 20, 0.2, seeds=500, rng=1),
+            lambda: baselines.kde_loop(iris, 100, 20, 0.2, 500, 1),
+        ),
+        (
+            "temperature_chain",
+            "x0=0.3, M=100, T=0.8, 20% real, G=50, 2000 seeds",
+            lambda: temperature_chain(
+                0.3, 50, 100, temperature=0.8, real_fraction=0.2, seeds=2000, rng=1
+            ),
+            lambda: baselines.temperature_loop(0.3, 50, 100, 0.8, 0.2, 2000, 1),
+        ),
+        (
+            "classifier_chain",
+            "prior 0.6, N=100, separation 1, G=30, 500 seeds",
+            lambda: classifier_chain(0.6, 30, 100, seeds=500, rng=1),
+            lambda: baselines.classifier_loop(0.6, 30, 100, 1.0, 0.0, 500, 1),
+        ),
+    ]
+    rows = []
+    for name, size, vectorised, loop in cases:
+        fast, slow = _best_of(vectorised, 3), _best_of(loop, 1)
+        rows.append(
+            {
+                "kernel": name,
+                "size": size,
+                "vectorised_s": round(fast, 4),
+                "per_seed_loop_s": round(slow, 3),
+                "speedup": round(slow / fast, 1),
+                "budget_speedup": 20,
+            }
+        )
+    return rows
+
+
+def text_chain_time() -> dict:
+    """The text chain: 10 generations on 200k tokens (budget 5 s)."""
+    from peakdata.collapse import text_chain
+
+    text_chain(1, 20_000)  # load the corpus once, outside the timing
+    seconds = _best_of(lambda: text_chain(10, 200_000, rng=1), 3)
+    return {"generations": 10, "tokens": 200_000, "seconds": round(seconds, 2), "budget_s": 5}
 
 
 def build_times() -> dict:
@@ -128,12 +224,14 @@ def main() -> int:
     }
     gaussian_demo._ensemble.cache_clear()
     results["widget_latency"] = [widget_latency(cls()) for cls in ALL_DEMOS]
-    results["kernels"] = [kernel_speedup()]
+    results["kernels"] = kernels()
+    results["text_chain"] = text_chain_time()
     if args.build:
         results["build"] = build_times()
     for section in ("widget_latency", "kernels"):
         for row in results[section]:
             print(section, json.dumps(row))
+    print("text_chain", json.dumps(results["text_chain"]))
     if "build" in results:
         print("build", json.dumps(results["build"]))
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")

@@ -26,3 +26,10 @@ def test_a_failing_row_fails_the_command(monkeypatch, capsys):
     monkeypatch.setattr(reproduce, "collect", lambda: [bad])
     assert reproduce.main() == 1
     assert "FAIL" in capsys.readouterr().out
+
+
+def test_markdown_table_cites_and_escapes():
+    rows = [Reproduction("key", "a|b", "published figure", 1.0, 1.05, 0.1)]
+    md = reproduce.markdown_table(rows)
+    assert "{cite:p}`key`" in md and "a\\|b (published figure)" in md
+    assert "1.05 ± 0.1" in md and "| pass |" in md

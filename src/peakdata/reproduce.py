@@ -16,8 +16,10 @@ import numpy as np
 #: Modules whose ``reproductions()`` make up the table, in the book's order.
 MODULES = (
     "peakdata.collapse.gaussian",
+    "peakdata.collapse.regression",
     "peakdata.collapse.discrete",
     "peakdata.collapse.text",
+    "peakdata.collapse.twod",
     "peakdata.collapse.bias",
 )
 
@@ -51,27 +53,46 @@ def collect(modules: tuple[str, ...] = MODULES) -> list[Reproduction]:
     return rows
 
 
+def _cells(r: Reproduction) -> tuple[str, ...]:
+    return (
+        r.source,
+        r.claim,
+        r.kind,
+        f"{r.expected:.4g}",
+        f"{r.simulated:.4g}",
+        f"±{r.tolerance:.2g}",
+        "pass" if r.passed else "FAIL",
+    )
+
+
+HEADER = ("source", "claim", "kind", "expected", "simulated", "tolerance", "result")
+
+
 def table(rows: list[Reproduction]) -> str:
     """The rows as a fixed-width text table."""
-    header = ("source", "claim", "kind", "expected", "simulated", "tolerance", "result")
-    body = [
-        (
-            r.source,
-            r.claim,
-            r.kind,
-            f"{r.expected:.4g}",
-            f"{r.simulated:.4g}",
-            f"±{r.tolerance:.2g}",
-            "pass" if r.passed else "FAIL",
-        )
-        for r in rows
-    ]
-    widths = [max(len(str(line[i])) for line in (header, *body)) for i in range(len(header))]
+    body = [_cells(r) for r in rows]
+    widths = [max(len(line[i]) for line in (HEADER, *body)) for i in range(len(HEADER))]
     lines = [
         "  ".join(f"{cell:<{w}}" for cell, w in zip(line, widths, strict=True)).rstrip()
-        for line in (header, *body)
+        for line in (HEADER, *body)
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def markdown_table(rows: list[Reproduction]) -> str:
+    """A narrower Markdown table for the book's appendix, sources as MyST citations."""
+    lines = ["| source | claim | expected | simulated | result |", "|---|---|---|---|---|"]
+    for r in rows:
+        claim = r.claim if r.kind == "closed form" else f"{r.claim} ({r.kind})"
+        cells = (
+            f"{{cite:p}}`{r.source}`",
+            claim.replace("|", "\\|"),
+            f"{r.expected:.4g}",
+            f"{r.simulated:.4g} ± {r.tolerance:.2g}",
+            "pass" if r.passed else "**FAIL**",
+        )
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

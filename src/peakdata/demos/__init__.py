@@ -9,9 +9,18 @@ from .bias import TemperatureBiasDemo
 from .gaussian import GaussianLoopDemo
 from .tails import TailsDemo
 from .text import TextCollapseDemo
+from .twod import KDELoopDemo
+from .workflows import WorkflowsDemo
 
 #: Every demo of the book, in chapter order (benchmarks and tests iterate over it).
-ALL_DEMOS = (GaussianLoopDemo, TailsDemo, TextCollapseDemo, TemperatureBiasDemo)
+ALL_DEMOS = (
+    GaussianLoopDemo,
+    WorkflowsDemo,
+    TailsDemo,
+    TextCollapseDemo,
+    KDELoopDemo,
+    TemperatureBiasDemo,
+)
 
 __all__ = [
     "ALL_DEMOS",
@@ -20,10 +29,12 @@ __all__ = [
     "Demo",
     "Explorable",
     "GaussianLoopDemo",
+    "KDELoopDemo",
     "LivePanel",
     "Series",
     "Slider",
     "TailsDemo",
     "TemperatureBiasDemo",
     "TextCollapseDemo",
+    "WorkflowsDemo",
 ]

@@ -251,6 +251,10 @@ class LivePanel:
         self.last_update_seconds = 0.0
         self._redraw(recompute=True)
         self.figure.set_layout_engine("none")  # keep the first layout: redraws stay fast
+        box = ax.get_position()  # ...with room for y tick labels wider than the first ones
+        left = max(box.x0, 0.12)
+        ax.set_position([left, box.y0, box.x1 - left, box.height])
+        self._redraw(recompute=False)
 
     def set(self, **changes) -> None:
         """Change parameters (as a slider would) and redraw; only recompute when needed."""
