@@ -42,7 +42,7 @@ def widget_latency(demo, moves: int = 120, seed: int = 0) -> dict:
         times.append(panel.last_update_seconds * 1000)
     p50, p95, worst = np.percentile(times, [50, 95, 100])
     return {
-        "demo": "GaussianLoopDemo",
+        "demo": type(demo).__name__,
         "updates": len(times),
         "p50_ms": round(p50, 1),
         "p95_ms": round(p95, 1),
@@ -104,19 +104,19 @@ def kernels() -> list[dict]:
             "gaussian_chain accumulate",
             "G=100, M=10, 500 seeds",
             lambda: gaussian_chain(100, 10, workflow="accumulate", seeds=500, rng=1),
-            lambda: workflow_loop(100, 10, "accumulate", 0.0, "mle", 500, 1),
+            lambda: workflow_loop(100, 10, "accumulate", 0, "mle", 500, 1),
         ),
         (
             "linear_regression_chain replace",
             "G=30, T=50, d=10, 500 seeds",
             lambda: linear_regression_chain(30, 50, 10, seeds=500, rng=1),
-            lambda: regression_loop(30, 50, 10, "replace", True, 0.0, 500, 1),
+            lambda: regression_loop(30, 50, 10, "replace", True, 0, 500, 1),
         ),
         (
             "linear_regression_chain accumulate",
             "G=30, T=50, d=10, 500 seeds",
             lambda: linear_regression_chain(30, 50, 10, workflow="accumulate", seeds=500, rng=1),
-            lambda: regression_loop(30, 50, 10, "accumulate", True, 0.0, 500, 1),
+            lambda: regression_loop(30, 50, 10, "accumulate", True, 0, 500, 1),
         ),
         (
             "linear_regression_chain accumulate-subsample",
@@ -124,7 +124,7 @@ def kernels() -> list[dict]:
             lambda: linear_regression_chain(
                 30, 50, 10, workflow="accumulate-subsample", seeds=200, rng=1
             ),
-            lambda: regression_loop(30, 50, 10, "accumulate-subsample", True, 0.0, 200, 1),
+            lambda: regression_loop(30, 50, 10, "accumulate-subsample", True, 0, 200, 1),
         ),
         (
             "discrete_chain T=1",
