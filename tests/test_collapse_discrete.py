@@ -1,7 +1,6 @@
 """Discrete resampling (Wright-Fisher drift) and the memorisation learning curve against their
 closed forms (SCIENCE.md A1 "Discrete case", A4, A5), their argument checks, and the tails demo."""
 
-import altair as alt
 import numpy as np
 import pytest
 import scipy.stats
@@ -21,7 +20,7 @@ from peakdata.collapse.discrete import (
     with_temperature,
     zipf_probs,
 )
-from peakdata.demos._base import LivePanel, Slider
+from peakdata.demos._base import LivePanel
 from peakdata.demos.tails import TailsDemo
 
 SEEDS = 20_000
@@ -440,18 +439,3 @@ def test_demo_live_panel_updates_in_place(demo):
     panel.controls["temperature"].value = 0.9
     assert not np.array_equal(panel.lines["words"].get_ydata(), words)
     assert "T = 0.9" in panel.caption.value
-
-
-def test_demo_explorable_is_valid_and_light(demo, explorable):
-    alt.Chart.from_dict(explorable.spec)
-    params = {p["name"]: p for p in explorable.spec["params"]}
-    for p in demo.all_params():
-        bind = params[f"p_{p.name}"]["bind"]
-        assert params[f"p_{p.name}"]["value"] == p.default
-        assert isinstance(p, Slider)
-        widget = p.widget()
-        assert (bind["min"], bind["max"], bind["step"]) == (widget.min, widget.max, widget.step)
-    rows = explorable.spec["data"]["values"]
-    sizes = {p.name: len(p.values()) for p in demo.params}
-    assert len(rows) == sum(int(np.prod([sizes[d] for d in s.depends_on])) for s in demo.series)
-    assert len(explorable.to_html()) < 250_000

@@ -1,7 +1,6 @@
 """Collapse in two dimensions: the iris data, EM for Gaussian mixtures, the mixture and
 kernel-density loops against their closed forms (SCIENCE.md A5), argument checks, the demo."""
 
-import altair as alt
 import numpy as np
 import pytest
 import scipy.stats
@@ -21,7 +20,7 @@ from peakdata.collapse.twod import (
     split_heldout,
     variance_theory,
 )
-from peakdata.demos import SITE_BUILD_ENV, Explorable, LivePanel
+from peakdata.demos import LivePanel
 from peakdata.demos.twod import KDELoopDemo
 
 
@@ -413,19 +412,3 @@ def test_demo_live_panel_updates_in_place(demo):
     assert "M = 40" in panel.caption.value
     with pytest.raises(ValueError, match="bandwidth must be between 0.0 and 0.5"):
         panel.set(bandwidth=0.25)
-
-
-def test_demo_explorable_validates_and_matches_ranges(demo, monkeypatch):
-    monkeypatch.setenv(SITE_BUILD_ENV, "1")
-    explorable = demo.show()
-    assert isinstance(explorable, Explorable)
-    alt.Chart.from_dict(explorable.spec)
-    params = {p["name"]: p for p in explorable.spec["params"]}
-    for p in demo.all_params():
-        bind = params[f"p_{p.name}"]["bind"]
-        widget = p.widget()
-        assert (bind["min"], bind["max"], bind["step"]) == (widget.min, widget.max, widget.step)
-        assert params[f"p_{p.name}"]["value"] == p.default
-    rows = explorable.spec["data"]["values"]
-    assert len(rows) == 4 * 5 * 6 + 1
-    assert len(explorable.to_html()) < 250_000
