@@ -6,6 +6,7 @@ headless Chromium, and checks that the demo's figure changes when a slider moves
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -72,6 +73,24 @@ def jupyterlab(request, tmp_path):
         lab.wait(timeout=30)
 
 
+def _wait_for_connected_kernel(base: str, token: str, name: str, timeout: float = 90) -> None:
+    """Until the notebook's kernel has a connection from the page and is idle (server's view)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{base}/api/sessions?token={token}", timeout=5) as r:
+            sessions = json.load(r)
+        for session in sessions:
+            kernel = session.get("kernel") or {}
+            if (
+                session.get("path", "").endswith(name)
+                and kernel.get("connections", 0) > 0
+                and kernel.get("execution_state") == "idle"
+            ):
+                return
+        time.sleep(0.5)
+    pytest.fail(f"the kernel of {name} did not connect within {timeout} s")
+
+
 def test_demo_responds_in_jupyterlab(jupyterlab):
     if not CHROMIUM.exists():
         pytest.fail("Chromium is missing: install Debian's package (apt-get install chromium)")
@@ -86,13 +105,17 @@ def test_demo_responds_in_jupyterlab(jupyterlab):
         page.goto(f"{base}/lab/tree/{notebook.name}?token={token}")
         try:
             page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-            # run only once the kernel is up, as a reader would after the page settles
-            page.wait_for_selector(
-                ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000
-            )
+            _wait_for_connected_kernel(base, token, notebook.name)
             page.get_by_role("menuitem", name="Run", exact=True).click()
             page.get_by_text("Run All Cells", exact=True).click()
-            image = page.wait_for_selector(".widget-image", timeout=120_000)
+            try:  # a run-all sent while the kernel still connects can be dropped: click again
+                page.wait_for_selector(".jp-InputPrompt:has-text('[1]')", timeout=20_000)
+            except Exception:
+                page.get_by_role("menuitem", name="Run", exact=True).click()
+                page.get_by_text("Run All Cells", exact=True).click()
+            # JupyterLab skips rendering cells out of view: wait for the demo, then scroll to it
+            image = page.wait_for_selector(".widget-image", state="attached", timeout=120_000)
+            image.scroll_into_view_if_needed()
             page.wait_for_function("el => el.src && el.src.length > 0", arg=image, timeout=30_000)
             before = image.get_attribute("src")
             slider = page.locator(".widget-slider .noUi-handle").first
@@ -114,6 +137,9 @@ def test_demo_responds_in_jupyterlab(jupyterlab):
             shot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(shot), full_page=True)
             print(f"screenshot of the failure: {shot}")
+            for text in page.locator(".jp-OutputArea-output").all_inner_texts():
+                if "idget" in text or "rror" in text:
+                    print("output:", text[:500])
             raise
         assert errors == []
         browser.close()
