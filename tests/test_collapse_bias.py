@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 import scipy.stats
+from _stats import assert_within
 
 from peakdata.collapse.bias import (
     TABULATED_SAMPLES,
@@ -29,13 +30,6 @@ from peakdata.collapse.bias import (
 )
 from peakdata.demos import LivePanel
 from peakdata.demos.bias import TemperatureBiasDemo
-
-
-def assert_within(sample: np.ndarray, expected: float, z: float = 4.5) -> None:
-    """The sample mean lies within z standard errors of the expected value."""
-    sample = np.asarray(sample, dtype=float)
-    se = sample.std(ddof=1) / np.sqrt(sample.size)
-    assert abs(sample.mean() - expected) <= z * se + 1e-12, (sample.mean(), expected, se)
 
 
 def assert_proportion(events: np.ndarray, probability: float) -> None:

@@ -4,6 +4,7 @@ closed forms (SCIENCE.md A1 "Discrete case", A4, A5), their argument checks, and
 import numpy as np
 import pytest
 import scipy.stats
+from _stats import assert_within
 
 from peakdata.collapse.discrete import (
     MAX_EXACT_SAMPLES,
@@ -24,13 +25,6 @@ from peakdata.demos._base import LivePanel
 from peakdata.demos.tails import TailsDemo
 
 SEEDS = 20_000
-
-
-def assert_within(sample: np.ndarray, expected: float, z: float = 4.5) -> None:
-    """The sample mean lies within z standard errors of the expected value."""
-    sample = np.asarray(sample, dtype=float)
-    se = sample.std(ddof=1) / np.sqrt(sample.size)
-    assert abs(sample.mean() - expected) <= z * se + 1e-12, (sample.mean(), expected, se)
 
 
 def assert_proportions(hits: np.ndarray, expected: np.ndarray, z: float = 4.5) -> None:

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import scipy.special
+from _stats import assert_within
 
 from peakdata.collapse import gaussian_chain, gaussian_chain_theory
 from peakdata.collapse.gaussian import _digamma
@@ -16,12 +17,6 @@ SETTINGS = [
     (50, "unbiased", 60),
 ]
 SEEDS = 20_000
-
-
-def assert_within(sample: np.ndarray, expected: float, z: float = 4.5) -> None:
-    """The sample mean lies within z standard errors of the expected value."""
-    se = sample.std(ddof=1) / np.sqrt(sample.size)
-    assert abs(sample.mean() - expected) <= z * se + 1e-12, (sample.mean(), expected, se)
 
 
 @pytest.mark.parametrize(("samples", "estimator", "generations"), SETTINGS)

@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from _stats import assert_within
 
 from peakdata.collapse import regression
 from peakdata.collapse.gaussian import WORKFLOWS, _choose
@@ -17,12 +18,6 @@ from peakdata.collapse.regression import (
 )
 
 SEEDS = 20_000
-
-
-def assert_within(sample: np.ndarray, expected: float, z: float = 4.5) -> None:
-    """The sample mean lies within z standard errors of the expected value."""
-    se = sample.std(ddof=1) / np.sqrt(sample.size)
-    assert abs(sample.mean() - expected) <= z * se + 1e-12, (sample.mean(), expected, se)
 
 
 def loop_chain(generations, t, d, workflow, reuse_design, real, seeds, rng, noise=1.0):

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from _stats import assert_within
 
 from peakdata.collapse.text import (
     WORKFLOWS,
@@ -18,12 +19,6 @@ from peakdata.text import EOS, NGramModel, corpus_stats, shakespeare_split
 @pytest.fixture(scope="module")
 def split():
     return shakespeare_split()
-
-
-def assert_within(sample: np.ndarray, expected: float, z: float = 4.5) -> None:
-    """The sample mean lies within z standard errors of the expected value."""
-    se = sample.std(ddof=1) / np.sqrt(sample.size)
-    assert abs(sample.mean() - expected) <= z * se + 1e-12, (sample.mean(), expected, se)
 
 
 # -- closed forms of the bag-of-words chain ------------------------------------------------------

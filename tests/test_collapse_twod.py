@@ -4,6 +4,7 @@ kernel-density loops against their closed forms (SCIENCE.md A5), argument checks
 import numpy as np
 import pytest
 import scipy.stats
+from _stats import assert_within
 
 from peakdata.collapse.twod import (
     Mixture,
@@ -22,12 +23,6 @@ from peakdata.collapse.twod import (
 )
 from peakdata.demos import LivePanel
 from peakdata.demos.twod import KDELoopDemo
-
-
-def assert_within(sample: np.ndarray, expected: float, z: float = 4.5) -> None:
-    """The sample mean lies within z standard errors of the expected value."""
-    se = sample.std(ddof=1) / np.sqrt(sample.size)
-    assert abs(sample.mean() - expected) <= z * se + 1e-12, (sample.mean(), expected, se)
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+from _stats import assert_within
 
 from peakdata.collapse.gaussian import (
     ESTIMATORS,
@@ -23,12 +24,6 @@ from peakdata.demos import LivePanel
 from peakdata.demos.workflows import WorkflowsDemo
 
 SEEDS = 20_000
-
-
-def assert_within(sample: np.ndarray, expected: float, z: float = 4.5) -> None:
-    """The sample mean lies within z standard errors of the expected value."""
-    se = sample.std(ddof=1) / np.sqrt(sample.size)
-    assert abs(sample.mean() - expected) <= z * se + 1e-12, (sample.mean(), expected, se)
 
 
 def legacy_chain(generations, samples, estimator, seeds, rng, mu0, sigma0):
