@@ -6,6 +6,8 @@ STAMP  := $(VENV)/.installed
 WEBTOOLS := web/node_modules/.installed
 JB     := $(BIN)/jupyter-book build . -W -n --keep-going
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+# numpy's baseline code path (no AVX2/AVX-512) and one BLAS thread: another reader's machine
+PORTABLE := NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL AVX512_SPR" OPENBLAS_NUM_THREADS=1
 
 .PHONY: help install web-tools book lab serve test lint unit nbval site notebooks benchmark \
         lighthouse vendor constraints clean
@@ -60,8 +62,13 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not site and not browser"
 
+# every notebook twice: as this CPU computes, and on numpy's baseline path with one BLAS thread;
+# both must reproduce the committed outputs (DESIGN.md §6), as must the determinism unit tests
 nbval: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL) book
+	$(PORTABLE) $(BIN)/python -m pytest $(NBVAL) book
+	$(PORTABLE) $(BIN)/python -m pytest tests -m "not site and not browser" \
+		-k "determinism or deterministic or portable or vectorised"
 
 site: $(STAMP) $(WEBTOOLS)
 	$(BIN)/python -m pytest tests -m "site or browser"

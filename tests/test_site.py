@@ -8,6 +8,7 @@ any failed request and any request to another host.
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import json
 import re
@@ -112,6 +113,20 @@ def test_pages_load_scripts_only_from_the_site_and_only_when_needed(page):
     assert "scripts/fontawesome.js" not in html, "the theme's 1.5 MB icon script is back"
 
 
+MAX_PAGE_DATA_GZIP = 150_000  # DESIGN.md section 7: explorable data per page, after gzip
+SPEC = re.compile(
+    r'<script type="application/json" class="peakdata-explorable-spec">(.*?)</script>', re.S
+)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_explorable_data_per_page_stays_small(page):
+    specs = SPEC.findall(_html(page))
+    assert len(specs) == _html(page).count('class="peakdata-explorable"')
+    size = len(gzip.compress("".join(specs).encode("utf-8"), 9))
+    assert size <= MAX_PAGE_DATA_GZIP, f"{page}: {size / 1000:.0f} KB of explorable data (gzip)"
+
+
 # -- headless Chromium ------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def server():
@@ -179,8 +194,7 @@ def page(browser):
 @pytest.mark.parametrize("path", PAGES)
 def test_page_loads_cleanly_in_chromium(page, server, path):
     page.goto(f"{server}/{path}", wait_until="networkidle")
-    if 'class="peakdata-explorable"' in _html(path):
-        page.wait_for_selector(".peakdata-explorable.is-ready svg", timeout=15_000)
+    _render_every_explorable(page)
     if 'class="math' in _html(path):
         page.wait_for_selector("mjx-container", timeout=15_000)
     page.wait_for_load_state("networkidle")
@@ -190,41 +204,113 @@ def test_page_loads_cleanly_in_chromium(page, server, path):
 EXPLORABLE_PAGES = [p for p in PAGES if 'class="peakdata-explorable"' in _html(p)] if PAGES else []
 
 
+def _render_every_explorable(page) -> None:
+    """Explorables are drawn when they come near the viewport: scroll to each, wait for it."""
+    boxes = page.locator(".peakdata-explorable")
+    for i in range(boxes.count()):
+        box = boxes.nth(i)
+        box.scroll_into_view_if_needed()
+        box.locator(".peakdata-explorable-chart svg").first.wait_for(timeout=15_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.peakdata-explorable')]"
+        ".every(b => b.classList.contains('is-ready'))",
+        timeout=15_000,
+    )
+
+
+@pytest.mark.browser
+def test_explorables_wait_until_they_near_the_viewport(page, server):
+    assert EXPLORABLE_PAGES, "no page shows an explorable"
+    page.set_viewport_size({"width": 1280, "height": 400})
+    page.goto(f"{server}/{EXPLORABLE_PAGES[0]}", wait_until="networkidle")
+    states = page.evaluate(
+        "() => [...document.querySelectorAll('.peakdata-explorable')].map(b => "
+        "[b.getBoundingClientRect().top, b.dataset.peakdataState || 'waiting'])"
+    )
+    far = [state for top, state in states if top > 400 + 600 + 200]
+    assert all(state == "waiting" for state in far), states  # not parsed, not drawn yet
+    _render_every_explorable(page)
+
+
+def _drawing(chart) -> str:
+    return chart.locator("svg").first.inner_html()
+
+
+def _wait_changed(page, chart, before: str, what: str) -> None:
+    try:
+        page.wait_for_function(
+            "([el, old]) => el.querySelector('svg').innerHTML !== old",
+            arg=[chart.element_handle(), before],
+            timeout=5_000,
+        )
+    except Exception as error:  # a clearer message than Playwright's timeout
+        raise AssertionError(f"{what} did not change the chart") from error
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("path", EXPLORABLE_PAGES or ["(none)"])
 def test_explorables_respond_to_their_controls(page, server, path):
+    """Every control of every explorable on the page changes its chart."""
     assert EXPLORABLE_PAGES, "no page shows an explorable"
     page.goto(f"{server}/{path}", wait_until="networkidle")
-    box = page.locator(".peakdata-explorable").first
-    box.locator("svg").first.wait_for(timeout=15_000)
-    page.wait_for_selector(".peakdata-explorable.is-ready")
+    _render_every_explorable(page)
+    boxes = page.locator(".peakdata-explorable")
+    assert boxes.count() >= 1
+    for i in range(boxes.count()):
+        box = boxes.nth(i)
+        box.scroll_into_view_if_needed()
+        chart = box.locator(".peakdata-explorable-chart")
 
-    def drawing() -> str:
-        return box.locator("svg").first.inner_html()
-
-    before = drawing()
-    slider = box.locator("input[type=range]").first
-    assert slider.get_attribute("min") is not None
-    slider.fill(slider.get_attribute("max"))  # moves the slider and fires its input event
-    page.wait_for_function(
-        "([el, old]) => el.querySelector('svg').innerHTML !== old",
-        arg=[box.element_handle(), before],
-        timeout=5_000,
-    )
-    after_slider = drawing()
-    assert after_slider != before
-    radios = box.locator("input[type=radio]")
-    if radios.count() > 1:
-        radios.nth(1).check()
-        page.wait_for_function(
-            "([el, old]) => el.querySelector('svg').innerHTML !== old",
-            arg=[box.element_handle(), after_slider],
-            timeout=5_000,
-        )
-    # every control is labelled, so a screen reader can name it
-    for control in box.locator("input").all():
-        assert control.evaluate("el => !!el.closest('label') || !!el.labels?.length")
+        sliders = box.locator("input[type=range]")
+        assert sliders.count() >= 1, f"{path}, explorable {i + 1} has no slider"
+        for k in range(sliders.count()):
+            slider = sliders.nth(k)
+            low, high = slider.get_attribute("min"), slider.get_attribute("max")
+            target = low if float(slider.input_value()) == float(high) else high
+            before = _drawing(chart)
+            slider.fill(target)  # moves the slider and fires its input event
+            _wait_changed(page, chart, before, f"{path}, explorable {i + 1}: slider {k + 1}")
+        radios = box.locator("input[type=radio]")
+        if radios.count() > 1:
+            before = _drawing(chart)
+            unchecked = next(j for j in range(radios.count()) if not radios.nth(j).is_checked())
+            radios.nth(unchecked).check()
+            _wait_changed(page, chart, before, f"{path}, explorable {i + 1}: a radio button")
+        # every control is labelled, so a screen reader can name it
+        for control in box.locator("input").all():
+            assert control.evaluate("el => !!el.closest('label') || !!el.labels?.length")
     assert page.watch.problems == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [360, 1280])
+def test_explorables_fit_the_screen(browser, server, width):
+    """Titles, legends, controls and panels stay inside their card on a phone and a desktop."""
+    assert EXPLORABLE_PAGES, "no page shows an explorable"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    for path in EXPLORABLE_PAGES:
+        page.goto(f"{server}/{path}", wait_until="networkidle")
+        _render_every_explorable(page)
+        overflow = page.evaluate(
+            """() => [...document.querySelectorAll('.peakdata-explorable')].flatMap((box, i) => {
+                const card = box.getBoundingClientRect();
+                return [...box.querySelectorAll('svg, input, label, li, p')]
+                  .filter(el => {
+                    const r = el.getBoundingClientRect();
+                    return r.width && (r.left < card.left - 1 || r.right > card.right + 1);
+                  })
+                  .map(el => `explorable ${i + 1}: <${el.tagName.toLowerCase()}> `
+                             + `${el.textContent.slice(0, 40)}`);
+            })"""
+        )
+        assert overflow == [], f"{path} at {width} px: {overflow}"
+        box = page.locator(".peakdata-explorable").first
+        box.scroll_into_view_if_needed()
+        name = path.replace("/", "-").removesuffix(".html")
+        box.screenshot(path=str(ARTIFACTS / f"explorable-{name}-{width}.png"))
+    context.close()
 
 
 # -- accessibility and dark mode ----------------------------------------------------------------
@@ -263,8 +349,7 @@ def test_no_serious_accessibility_violations(browser, server, axe_source, path, 
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     page.goto(f"{server}/{path}", wait_until="networkidle")
-    if 'class="peakdata-explorable"' in _html(path):
-        page.wait_for_selector(".peakdata-explorable.is-ready svg", timeout=15_000)
+    _render_every_explorable(page)
     assert page.evaluate("document.documentElement.dataset.theme") == scheme
     page.add_script_tag(path=str(axe_source))
     violations = page.evaluate(
@@ -286,8 +371,8 @@ def test_demo_page_reads_in_both_themes(browser, server):
         context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.goto(f"{server}/{EXPLORABLE_PAGES[0]}", wait_until="networkidle")
+        _render_every_explorable(page)
         box = page.locator(".peakdata-explorable.is-ready").first
-        box.wait_for(timeout=15_000)
         box.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / f"demo-page-{scheme}.png"))
         backgrounds[scheme] = page.evaluate("getComputedStyle(document.body).backgroundColor")

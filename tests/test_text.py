@@ -460,3 +460,169 @@ def test_bad_arguments_are_named(small, call, error, message):
     model = NGramModel.fit(tokens, 3, 60)
     with pytest.raises(error, match=message):
         call(model, tokens)
+
+
+# -- truncated sampling: temperature, top-k, top-p -------------------------------------------------
+from peakdata.text import rank_frequency, type_token_ratio  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def shakespeare_model():
+    split = shakespeare_split()
+    tokens = split.train[: np.flatnonzero(split.train == EOS)[4000] + 1]  # 4,001 lines
+    return NGramModel.fit(tokens, 3, len(split.vocabulary))
+
+
+def draws(tokens: np.ndarray, order: int, max_line_words: int = 200):
+    """(context, token) of every token of a written corpus but its last (which may be a cut) and
+    the ends of lines forced after ``max_line_words`` words."""
+    history, length = [BOS] * (order - 1), 0
+    for t in tokens[:-1].tolist():
+        if not (t == EOS and length == max_line_words):
+            yield list(history), t
+        history = [BOS] * (order - 1) if t == EOS else [*history[1:], t]
+        length = 0 if t == EOS else length + 1
+
+
+def toy_model() -> NGramModel:
+    """A bigram model whose first words have counts 3, 2, 2, 1 (ids 3, 4, 5, 6): a tie at 2."""
+    lines = [3, 3, 3, 4, 4, 5, 5, 6]
+    return NGramModel.fit(np.array([t for w in lines for t in (w, EOS)]), 2, 7)
+
+
+@pytest.mark.parametrize(
+    ("knobs", "kept"),
+    [
+        ({}, [3, 4, 5, 6]),
+        ({"top_k": 1}, [3]),
+        ({"top_k": 2}, [3, 4]),  # 4 and 5 tie: the smaller id is kept
+        ({"top_k": 3}, [3, 4, 5]),
+        ({"top_k": 10}, [3, 4, 5, 6]),
+        ({"top_p": 0.375}, [3]),  # 3/8 reaches 0.375 exactly
+        ({"top_p": 0.4}, [3, 4]),
+        ({"top_p": 0.625}, [3, 4]),
+        ({"top_p": 0.7}, [3, 4, 5]),
+        ({"top_p": 1e-9}, [3]),
+        ({"top_p": 1.0}, [3, 4, 5, 6]),
+        ({"temperature": 0.5, "top_p": 0.5}, [3]),  # weights 9, 4, 4, 1
+        ({"temperature": 0.5, "top_p": 0.6}, [3, 4]),
+        ({"top_k": 2, "top_p": 0.6}, [3]),  # renormalised over the top 2: 3/5 = 0.6
+        ({"top_k": 3, "top_p": 0.8}, [3, 4, 5]),  # 5/7 < 0.8
+    ],
+)
+def test_truncated_probabilities_by_hand(knobs, kept):
+    p = toy_model().probabilities([BOS], **knobs)
+    assert np.flatnonzero(p).tolist() == kept
+    weights = np.array([3.0, 2.0, 2.0, 1.0]) ** (1 / knobs.get("temperature", 1.0))
+    expected = np.zeros(7)
+    expected[kept] = weights[np.array(kept) - 3] / weights[np.array(kept) - 3].sum()
+    np.testing.assert_allclose(p, expected, rtol=1e-12)
+
+
+def test_top_k_1_is_greedy(shakespeare_model):
+    tokens, _ = shakespeare_model.sample(3_000, top_k=1, rng=4, max_line_words=10**4)
+    for context, token in draws(tokens, 3):
+        p = shakespeare_model.probabilities(context)
+        assert token == int(np.argmax(p))  # the most likely; ties: the smallest id
+    assert len(set(map(tuple, np.split(tokens, np.flatnonzero(tokens == EOS)[:-1] + 1)[:-1]))) == 1
+
+
+def test_tiny_top_p_is_greedy(shakespeare_model):
+    greedy, _ = shakespeare_model.sample(2_000, top_k=1, rng=5)
+    np.testing.assert_array_equal(shakespeare_model.sample(2_000, top_p=1e-12, rng=6)[0], greedy)
+    p = shakespeare_model.probabilities([BOS, BOS], top_p=1e-12)
+    assert np.flatnonzero(p).tolist() == [
+        int(np.argmax(shakespeare_model.probabilities([BOS, BOS])))
+    ]
+
+
+@pytest.mark.parametrize("temperature", [1.0, 0.7, 1.3])
+def test_defaults_and_no_op_truncation_give_the_untruncated_sample(shakespeare_model, temperature):
+    plain = shakespeare_model.sample(5_000, temperature=temperature, rng=7)
+    explicit = shakespeare_model.sample(
+        5_000, temperature=temperature, rng=7, top_k=None, top_p=1.0
+    )
+    keep_all = shakespeare_model.sample(5_000, temperature=temperature, rng=7, top_k=10**6)
+    for other in (explicit, keep_all):
+        np.testing.assert_array_equal(other[0], plain[0])
+        np.testing.assert_array_equal(other[1], plain[1])
+
+
+@pytest.mark.parametrize(
+    "knobs",
+    [
+        {"top_k": 3},
+        {"top_p": 0.5},
+        {"top_p": 0.9, "temperature": 0.7},
+        {"top_k": 20, "top_p": 0.8, "temperature": 1.3},
+    ],
+)
+def test_every_sampled_word_is_in_the_kept_set(shakespeare_model, knobs):
+    tokens, _ = shakespeare_model.sample(4_000, rng=8, **knobs)
+    cache = {}
+    for context, token in draws(tokens, 3):
+        key = tuple(context)
+        if key not in cache:
+            cache[key] = shakespeare_model.probabilities(context, **knobs) > 0
+        assert cache[key][token], (context, token)
+    untruncated = shakespeare_model.probabilities([BOS, BOS]) > 0
+    assert cache[(BOS, BOS)].sum() < untruncated.sum()  # the knobs did cut something
+
+
+def test_truncated_sampler_draws_the_renormalised_probabilities(shakespeare_model):
+    p = shakespeare_model.probabilities([BOS, BOS], top_p=0.5, temperature=0.8)
+    tokens, _ = shakespeare_model.sample(60_000, top_p=0.5, temperature=0.8, rng=9)
+    first = tokens[np.r_[0, np.flatnonzero(tokens == EOS)[:-1] + 1]]  # first word of each line
+    freq = np.bincount(first, minlength=p.size) / first.size
+    kept = p > 0
+    z = (freq - p)[kept] / np.sqrt(p * (1 - p) / first.size)[kept]
+    assert np.all(freq[~kept] == 0) and np.abs(z).max() < 5
+
+
+def test_truncation_that_leaves_only_empty_lines_is_refused():
+    lines = np.array([3, EOS, EOS, EOS, EOS, 4, EOS])  # unigram: EOS is most of the mass
+    model = NGramModel.fit(lines, 1, 5)
+    model.sample(10, rng=1)  # untruncated: fine
+    with pytest.raises(ValueError, match="every line would be empty"):
+        model.sample(10, top_p=0.5, rng=1)
+
+
+def test_type_token_ratio_distinct_n_and_rank_frequency_on_a_toy_text():
+    tokens = np.array([3, 4, 3, EOS, 3, 4, EOS])  # words 3 4 3 | 3 4
+    assert type_token_ratio(tokens) == pytest.approx(2 / 5)
+    assert distinct_n(tokens, 1) == pytest.approx(2 / 5)
+    assert distinct_n(tokens, 2) == pytest.approx(2 / 3)  # (3 4), (4 3), (3 4): none across lines
+    assert distinct_n(tokens, 3) == pytest.approx(1.0)  # (3 4 3) only
+    ranks, share = rank_frequency(tokens)
+    np.testing.assert_array_equal(ranks, [1, 2])
+    np.testing.assert_allclose(share, [3 / 5, 2 / 5])
+    assert math.isnan(type_token_ratio(np.array([EOS, EOS])))
+    ranks, share = rank_frequency(np.array([9, 5, 7, 5, 9, 9, EOS]))
+    np.testing.assert_allclose(share, [3 / 6, 2 / 6, 1 / 6])
+    assert share.sum() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda m: m.sample(10, top_p=0), ValueError, "top_p must be > 0.0 and <= 1.0"),
+        (lambda m: m.sample(10, top_p=1.5), ValueError, "top_p must be > 0.0 and <= 1.0"),
+        (lambda m: m.sample(10, top_p=-0.2), ValueError, "top_p must be > 0.0"),
+        (lambda m: m.sample(10, top_p=float("nan")), ValueError, "top_p must be"),
+        (lambda m: m.sample(10, top_p="0.5"), TypeError, "top_p must be a real number"),
+        (lambda m: m.sample(10, top_k=0), ValueError, "top_k must be >= 1"),
+        (lambda m: m.sample(10, top_k=-3), ValueError, "top_k must be >= 1"),
+        (lambda m: m.sample(10, top_k=2.5), TypeError, "top_k must be an integer"),
+        (lambda m: m.sample(10, temperature=0), ValueError, "temperature must be > 0"),
+        (lambda m: m.sample(10, temperature=-1), ValueError, "temperature must be > 0"),
+        (lambda m: m.probabilities([BOS], top_p=0), ValueError, "top_p must be > 0.0"),
+        (lambda m: m.probabilities([BOS], top_k=0), ValueError, "top_k must be >= 1"),
+        (lambda m: distinct_n(np.array([3, EOS]), 0), ValueError, "n must be >= 1"),
+        (lambda m: type_token_ratio("3 4"), TypeError, "tokens must be"),
+        (lambda m: rank_frequency(np.array([EOS])), ValueError, "at least one word"),
+        (lambda m: rank_frequency(np.array([-1, EOS])), ValueError, "tokens must hold ids >= 0"),
+    ],
+)
+def test_bad_truncation_arguments_are_named(call, error, message):
+    with pytest.raises(error, match=message):
+        call(toy_model())

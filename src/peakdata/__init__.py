@@ -2,6 +2,12 @@
 
 Modules
 -------
+scaling
+    Scaling laws (Part I): the loss of N parameters on D tokens, the compute-optimal split,
+    what repeated data is worth, and what training costs.
+stock
+    The stock of human text (Part I): when growing training sets reach it, with uncertainty;
+    the training sets of real models.
 collapse
     Models trained on their own output (model collapse), with closed-form predictions.
 demos

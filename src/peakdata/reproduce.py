@@ -1,8 +1,14 @@
 """The published results this book reproduces, checked by simulation.
 
-Run ``python -m peakdata.reproduce``: it prints one row per result (source, claim, the closed form
-or published figure, our simulation, the tolerance, pass or fail) and exits with status 1 if any
-row fails. Each simulation module contributes its rows through a ``reproductions()`` function.
+Run ``python -m peakdata.reproduce``: it prints one row per result (source, origin, claim, the
+closed form or published figure, our simulation, the tolerance, pass or fail) and exits with
+status 1 if any row fails. Each simulation module contributes its rows through a
+``reproductions()`` function.
+
+The *origin* says who is responsible for the result: ``"stated in the paper"`` when the source
+states it, or ``"derived here, extending <key>"`` when the book derived it (exact for the stated
+model, checked by Monte Carlo) in the setting of the paper ``<key>``. A result is credited to a
+paper only if the paper states it.
 """
 
 from __future__ import annotations
@@ -13,10 +19,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
+#: The origin of a result stated by its source.
+STATED = "stated in the paper"
+#: The prefix of the origin of a result the book derived.
+DERIVED = "derived here, extending "
+
+
+def derived(key: str) -> str:
+    """The origin of a result derived in the book, in the setting of the paper ``key``."""
+    return DERIVED + key
+
+
 #: Modules whose ``reproductions()`` make up the table, in the book's order.
 MODULES = (
+    "peakdata.scaling",
+    "peakdata.stock",
     "peakdata.collapse.gaussian",
     "peakdata.collapse.regression",
+    "peakdata.collapse.fixed_real",
     "peakdata.collapse.discrete",
     "peakdata.collapse.text",
     "peakdata.collapse.twod",
@@ -26,7 +46,7 @@ MODULES = (
 
 @dataclass(frozen=True)
 class Reproduction:
-    """One published result against our simulation of it."""
+    """One result (a paper's, or derived here in a paper's setting) against our simulation."""
 
     source: str  # key in book/references.bib
     claim: str
@@ -34,6 +54,13 @@ class Reproduction:
     expected: float
     simulated: float
     tolerance: float  # absolute
+    origin: str  # STATED, or derived(key): "derived here, extending <key>"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.origin, str) or not self.origin.strip():
+            raise ValueError(
+                f"origin must be {STATED!r} or 'derived here, extending <key>', got {self.origin!r}"
+            )
 
     @property
     def passed(self) -> bool:
@@ -56,6 +83,7 @@ def collect(modules: tuple[str, ...] = MODULES) -> list[Reproduction]:
 def _cells(r: Reproduction) -> tuple[str, ...]:
     return (
         r.source,
+        r.origin,
         r.claim,
         r.kind,
         f"{r.expected:.4g}",
@@ -65,7 +93,7 @@ def _cells(r: Reproduction) -> tuple[str, ...]:
     )
 
 
-HEADER = ("source", "claim", "kind", "expected", "simulated", "tolerance", "result")
+HEADER = ("source", "origin", "claim", "kind", "expected", "simulated", "tolerance", "result")
 
 
 def table(rows: list[Reproduction]) -> str:
@@ -82,11 +110,15 @@ def table(rows: list[Reproduction]) -> str:
 
 def markdown_table(rows: list[Reproduction]) -> str:
     """A narrower Markdown table for the book's appendix, sources as MyST citations."""
-    lines = ["| source | claim | expected | simulated | result |", "|---|---|---|---|---|"]
+    lines = [
+        "| source | origin | claim | expected | simulated | result |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in rows:
         claim = r.claim if r.kind == "closed form" else f"{r.claim} ({r.kind})"
         cells = (
             f"{{cite:p}}`{r.source}`",
+            _markdown_origin(r.origin, r.source),
             claim.replace("|", "\\|"),
             f"{r.expected:.4g}",
             f"{r.simulated:.4g} ± {r.tolerance:.2g}",
@@ -94,6 +126,15 @@ def markdown_table(rows: list[Reproduction]) -> str:
         )
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _markdown_origin(origin: str, source: str) -> str:
+    """The origin for the appendix: a derived result names the paper it extends, if it is not
+    the row's source."""
+    if origin.startswith(DERIVED):
+        key = origin[len(DERIVED) :]
+        return "derived here" if key == source else f"derived here, extending {{cite:t}}`{key}`"
+    return origin.replace("|", "\\|")
 
 
 def main() -> int:

@@ -26,7 +26,15 @@ from types import MappingProxyType
 
 import numpy as np
 
-from ._checks import check_int, check_real, make_rng
+from ._checks import (
+    check_array,
+    check_budget,
+    check_int,
+    check_real,
+    check_temperature,
+    make_rng,
+)
+from ._portable import exp, log
 
 BOS, EOS, UNK = 0, 1, 2
 """Ids of the special tokens: start of line (padding only), end of line, unknown word."""
@@ -85,7 +93,7 @@ class Vocabulary:
     @classmethod
     def from_lines(cls, lines: Iterable[str]) -> Vocabulary:
         """Every word of ``lines``, most frequent first (ties in alphabetical order)."""
-        counts = Counter(w for line in lines for w in tokenize(line))
+        counts = Counter(w for line in _check_lines(lines) for w in tokenize(line))
         ranked = sorted(counts, key=lambda w: (-counts[w], w))
         return cls((*SPECIAL_TOKENS, *ranked))
 
@@ -94,6 +102,8 @@ class Vocabulary:
 
     def id(self, word: str) -> int:
         """The id of ``word``, or ``UNK``."""
+        if not isinstance(word, str):
+            raise TypeError(f"word must be a str, got {type(word).__name__}")
         return self._index.get(word, UNK)
 
     def encode(self, lines: Iterable[str]) -> np.ndarray:
@@ -101,11 +111,9 @@ class Vocabulary:
 
         Words missing from the vocabulary become ``UNK``.
         """
-        if isinstance(lines, str):
-            raise TypeError("lines must be an iterable of lines, not a single str")
         ids: list[int] = []
         get = self._index.get
-        for line in lines:
+        for line in _check_lines(lines):
             words = tokenize(line)
             if words:
                 ids.extend(get(w, UNK) for w in words)
@@ -168,7 +176,15 @@ def shakespeare_split(test_plays: Sequence[str] = TEST_PLAYS) -> TextSplit:
     """
     if isinstance(test_plays, str):
         raise TypeError("test_plays must be a sequence of play names, not a single str")
-    return _split(tuple(test_plays))
+    try:
+        plays = tuple(test_plays)
+    except TypeError:
+        raise TypeError(
+            f"test_plays must be a sequence of play names, got {type(test_plays).__name__}"
+        ) from None
+    if not all(isinstance(p, str) for p in plays):
+        raise TypeError(f"test_plays must hold play names (str), got {plays!r:.80}")
+    return _split(plays)
 
 
 @lru_cache(maxsize=4)
@@ -192,12 +208,26 @@ def _split(test_plays: tuple[str, ...]) -> TextSplit:
 
 
 # -- argument checks -----------------------------------------------------------------------------
+def _check_lines(lines: object) -> Iterable[str]:
+    """The lines of an iterable of str, one by one (raising TypeError naming ``lines``)."""
+    if isinstance(lines, str | bytes):
+        raise TypeError("lines must be an iterable of lines, not a single str")
+    try:
+        iterator = iter(lines)
+    except TypeError:
+        raise TypeError(f"lines must be an iterable of str, got {type(lines).__name__}") from None
+    for line in iterator:
+        if not isinstance(line, str):
+            raise TypeError(f"lines must hold only str, got a {type(line).__name__}")
+        yield line
+
+
 def _check_tokens(name: str, tokens: object, vocab_size: int | None = None) -> np.ndarray:
     """A 1-D array of integer token ids (in ``[0, vocab_size)`` when given)."""
-    arr = np.asarray(tokens)
-    if arr.ndim != 1 or (arr.size and not np.issubdtype(arr.dtype, np.integer)):
-        raise TypeError(f"{name} must be a 1-D array of integer token ids, got {tokens!r:.80}")
-    arr = arr.astype(np.int64, copy=False)
+    what = "a 1-D array of integer token ids"
+    arr = check_array(name, tokens, dtype=int, what=what)
+    if arr.ndim != 1:
+        raise TypeError(f"{name} must be {what}, got {tokens!r:.80}")
     if arr.size and (arr.min() < 0 or (vocab_size is not None and arr.max() >= vocab_size)):
         bad = arr[(arr < 0) | (arr >= (vocab_size or np.iinfo(np.int64).max))][0]
         upper = f" and < vocab_size = {vocab_size}" if vocab_size is not None else ""
@@ -213,10 +243,9 @@ def _check_corpus(
     if offsets is None:
         cuts = np.array([0, arr.size], dtype=np.int64)
     else:
-        cuts = np.asarray(offsets)
-        if cuts.ndim != 1 or cuts.size < 2 or not np.issubdtype(cuts.dtype, np.integer):
-            raise TypeError(f"offsets must be a 1-D integer array of length >= 2, got {offsets!r}")
-        cuts = cuts.astype(np.int64)
+        cuts = check_array("offsets", offsets, dtype=int, what=_OFFSETS)
+        if cuts.ndim != 1 or cuts.size < 2:
+            raise TypeError(f"offsets must be {_OFFSETS}, got {offsets!r:.80}")
         if cuts[0] != 0 or cuts[-1] != arr.size or np.any(np.diff(cuts) < 0):
             raise ValueError(
                 f"offsets must rise from 0 to len({name}) = {arr.size}, got {cuts.tolist()}"
@@ -227,6 +256,26 @@ def _check_corpus(
     if ends.size and np.any(arr[ends] != EOS):
         raise ValueError(f"{name} must end every line (and every corpus) with EOS (id {EOS})")
     return arr, cuts
+
+
+_OFFSETS = "a 1-D integer array of length >= 2"
+
+
+def _check_model_size(order: int, vocab_size: int, models: int, tokens: int) -> None:
+    """A model's n-gram tables and its dense (models, vocab_size) tables within the budget."""
+
+    def cost(vocab_size: int, tokens: int) -> tuple[int, int]:
+        return 8 * (3 * models * vocab_size + 6 * (order + 1) * tokens), 300 * order * tokens
+
+    check_budget(cost, vocab_size=vocab_size, tokens=tokens)
+
+
+def _check_truncation(top_k: object, top_p: object) -> tuple[int | None, float]:
+    """``top_k``: None (no limit) or an integer >= 1; ``top_p``: a number in (0, 1]."""
+    if top_k is not None:
+        top_k = check_int("top_k", top_k, minimum=1)
+    top_p = check_real("top_p", top_p, minimum=0.0, strict_minimum=True, maximum=1.0)
+    return top_k, top_p
 
 
 def _check_order_size(order: object, vocab_size: object, models: int = 1) -> tuple[int, int]:
@@ -293,7 +342,7 @@ def _segments(sorted_keys: np.ndarray, values: np.ndarray):
 
 def _search(sorted_array: np.ndarray, needles: np.ndarray, side: str = "left") -> np.ndarray:
     """``np.searchsorted`` with the needles sorted first: several times faster for many needles."""
-    order = np.argsort(needles, axis=None)
+    order = np.argsort(needles, axis=None, kind="stable")
     found = np.empty(needles.size, dtype=np.int64)
     found[order] = np.searchsorted(sorted_array, needles.ravel()[order], side=side)
     return found.reshape(needles.shape)
@@ -330,7 +379,7 @@ class NGramModel:
         self.order, self.vocab_size, self.models = order, vocab_size, models
         self.keys, self.counts = keys, counts
         self._context_tables: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self._samplers: dict[float, _Sampler] = {}
+        self._samplers: dict[tuple[float, int | None, float], _Sampler] = {}
 
     # construction ------------------------------------------------------------------------------
     @classmethod
@@ -353,10 +402,14 @@ class NGramModel:
         arr = _check_tokens("tokens", tokens)
         if vocab_size is None:
             vocab_size = max(3, int(arr.max()) + 1 if arr.size else 3)
-        models = 1 if offsets is None else max(np.asarray(offsets).size - 1, 1)
+        if offsets is None:
+            models = 1
+        else:
+            models = max(check_array("offsets", offsets, dtype=int, what=_OFFSETS).size - 1, 1)
         order, vocab_size = _check_order_size(order, vocab_size, models)
         arr, cuts = _check_corpus("tokens", arr, vocab_size, offsets)
         models = cuts.size - 1
+        _check_model_size(order, vocab_size, models, arr.size)
         group = _group_of(cuts)
         keys, counts = [], []
         for m, code in enumerate(_codes(arr, order, vocab_size), start=1):
@@ -388,6 +441,12 @@ class NGramModel:
         if self.models != 1:
             raise ValueError(f"only a single model can be replicated, this one has {self.models}")
         _check_order_size(self.order, self.vocab_size, models)
+        entries = sum(k.size for k in self.keys)
+
+        def cost(models: int) -> tuple[int, int]:  # the tables, and the dense unigram counts
+            return 8 * models * (2 * entries + 3 * self.vocab_size), 20 * models * entries
+
+        check_budget(cost, models=models)
         g = np.arange(models, dtype=np.int64)[:, None]
         keys = tuple(
             (k[None, :] + g * self.vocab_size**m).ravel() for m, k in enumerate(self.keys, 1)
@@ -418,15 +477,26 @@ class NGramModel:
         return self._context_tables[m]
 
     def probabilities(
-        self, context: Sequence[int] = (), *, temperature: float = 1.0, model: int = 0
+        self,
+        context: Sequence[int] = (),
+        *,
+        temperature: float = 1.0,
+        model: int = 0,
+        top_k: int | None = None,
+        top_p: float = 1.0,
     ) -> np.ndarray:
         """Next-token distribution after ``context`` (the last ``order - 1`` ids; ``BOS`` pads).
 
         The maximum-likelihood estimate, count(context, w) / count(context), raised to the power
-        1/temperature and renormalised. Raises ``ValueError`` for a context never seen.
+        1/temperature and renormalised; then, if asked, truncated to the ``top_k`` most likely
+        tokens and to the nucleus of probability ``top_p`` (see :meth:`sample`) and renormalised
+        again. Raises ``ValueError`` for a context never seen.
         """
-        temperature = check_real("temperature", temperature, minimum=0.0, strict_minimum=True)
+        temperature = check_temperature(temperature, minimum=0.0)
+        top_k, top_p = _check_truncation(top_k, top_p)
         model = check_int("model", model, minimum=0, maximum=self.models - 1)
+        if isinstance(context, str | bytes) or not isinstance(context, Iterable):
+            raise TypeError(f"context must be a sequence of token ids, got {context!r:.80}")
         ctx = _check_tokens("context", list(context), self.vocab_size)
         if ctx.size != self.order - 1:
             raise ValueError(f"context must hold order - 1 = {self.order - 1} ids, got {ctx.size}")
@@ -441,6 +511,14 @@ class NGramModel:
             raise ValueError(f"context {ctx.tolist()} was never seen by model {model}")
         p = np.zeros(v)
         p[keys[a:b] - low] = _tempered(counts[a:b], temperature)
+        if top_k is not None or top_p < 1.0:  # the sampler's weights, for the same decisions
+            c = counts[a:b]
+            lw = log(c) / temperature
+            w = c.astype(float) if temperature == 1.0 else exp(lw - lw.max())
+            one = np.zeros(c.size, dtype=np.int64)  # a single context
+            kept = _truncation(c, w, one[:1], one, top_k, top_p)
+            p[keys[a:b][~kept] - low] = 0.0
+            p /= p.sum()
         return p
 
     # writing -------------------------------------------------------------------------------------
@@ -451,6 +529,8 @@ class NGramModel:
         temperature: float = 1.0,
         rng: int | np.random.Generator = 0,
         max_line_words: int = 200,
+        top_k: int | None = None,
+        top_p: float = 1.0,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Each model writes a corpus of exactly ``words`` words, line by line.
 
@@ -461,15 +541,35 @@ class NGramModel:
         of the corpus that the model may never have seen; so are the ends of lines stopped at
         ``max_line_words``).
 
+        Three knobs reshape each next-token distribution, in this order. ``temperature`` raises
+        the probabilities to the power 1/T (renormalised). ``top_k`` (>= 1, default: no limit)
+        keeps the k most likely next tokens of each context. ``top_p`` (0 < p <= 1, nucleus
+        sampling) then keeps the fewest most likely tokens whose probability, renormalised over
+        those kept so far, reaches p. Likelihood is ranked by count, ties by token id, so the
+        kept set is the same on every machine; ``top_k=1`` (or a tiny ``top_p``) is greedy. The
+        defaults truncate nothing.
+
         Returns ``(tokens, offsets)``: corpus g is ``tokens[offsets[g]:offsets[g + 1]]``.
         """
         words = check_int("words", words, minimum=1)
-        temperature = check_real("temperature", temperature, minimum=0.0, strict_minimum=True)
+        temperature = check_temperature(temperature, minimum=0.0)
+        top_k, top_p = _check_truncation(top_k, top_p)
         max_line_words = check_int("max_line_words", max_line_words, minimum=1)
+        models = self.models
+
+        def cost(words: int) -> tuple[int, int]:  # tokens, lines and their batches
+            return 8 * 16 * models * (words + max_line_words), 600 * models * words
+
+        check_budget(cost, words=words)
         gen = make_rng(rng)
         if np.any(self.tokens_seen == 0):
             raise ValueError("every model must have seen some text before it can write")
-        sampler = self._sampler(temperature)
+        sampler = self._sampler(temperature, top_k, top_p)
+        if np.any(sampler.mute):
+            raise ValueError(
+                "top_k, top_p and temperature must leave a word to start a line with: after the "
+                "start of a line they keep only the end of line, so every line would be empty"
+            )
         lines_per_word = sampler.lines / np.maximum(self.tokens_seen - sampler.lines, 1)
 
         need = np.full(self.models, words, dtype=np.int64)  # words still missing per model
@@ -483,10 +583,13 @@ class NGramModel:
             )
         return _assemble(batches, self.models, words)
 
-    def _sampler(self, temperature: float) -> _Sampler:
-        if temperature not in self._samplers:
-            self._samplers[temperature] = _Sampler(self, temperature)
-        return self._samplers[temperature]
+    def _sampler(
+        self, temperature: float, top_k: int | None = None, top_p: float = 1.0
+    ) -> _Sampler:
+        key = (temperature, top_k, top_p)
+        if key not in self._samplers:
+            self._samplers[key] = _Sampler(self, temperature, top_k, top_p)
+        return self._samplers[key]
 
     # reading -------------------------------------------------------------------------------------
     def perplexity(
@@ -527,6 +630,8 @@ class NGramModel:
             One perplexity per model.
         """
         arr, _ = _check_corpus("tokens", tokens, self.vocab_size)
+        per = self.models * (self.order + 4)  # per token scored
+        check_budget(lambda tokens: (48 * per * tokens, 100 * per * tokens), tokens=arr.size)
         mask = _vocabulary_mask(vocabulary, self.vocab_size)
         lam = _check_weights(weights, self.order)
         add_k = check_real("add_k", add_k, minimum=0.0)
@@ -550,7 +655,7 @@ class NGramModel:
             total_weight = np.full(numerator.shape, lam[0])
             for m in range(2, self.order + 1):
                 # sort the queries once: model-prefixed keys of sorted codes are sorted too
-                order = np.argsort(codes[m - 1])
+                order = np.argsort(codes[m - 1], kind="stable")
                 code = codes[m - 1][order]
                 ctx_keys, ctx_counts = self._context_table(m)
                 context = np.empty(numerator.shape, dtype=np.int64)
@@ -597,7 +702,10 @@ def _vocabulary_mask(vocabulary: object, vocab_size: int) -> np.ndarray:
         mask = np.ones(vocab_size, dtype=bool)
         mask[[BOS, UNK]] = False
         return mask
-    arr = np.asarray(vocabulary)
+    try:
+        arr = np.asarray(vocabulary)
+    except ValueError:  # ragged
+        raise TypeError(f"vocabulary must be ids or a bool mask, got {vocabulary!r:.80}") from None
     if arr.dtype == bool:
         if arr.shape != (vocab_size,):
             raise ValueError(
@@ -615,12 +723,44 @@ def _vocabulary_mask(vocabulary: object, vocab_size: int) -> np.ndarray:
     return mask
 
 
+def _truncation(
+    counts: np.ndarray,
+    weight: np.ndarray,
+    starts: np.ndarray,
+    rank: np.ndarray,
+    top_k: int | None,
+    top_p: float,
+) -> np.ndarray:
+    """Which entries of a table of next tokens survive top-k, then top-p truncation (bool mask).
+
+    Entries are grouped by context (entry j belongs to context ``rank[j]``, which starts at entry
+    ``starts[rank[j]]``) and sorted by token id within it; ``weight`` is proportional to each
+    entry's probability. A context keeps its ``top_k`` most likely tokens, then the fewest of those
+    whose weight reaches ``top_p`` of theirs. Tokens are ranked by their integer count (the same
+    order at every temperature, with no rounding), ties by token id: a stable sort.
+    """
+    order = np.lexsort((-counts, rank))  # by context, most frequent first, ties by token id
+    first = starts[rank[order]]
+    keep = np.ones(counts.size, dtype=bool)  # in sorted order
+    if top_k is not None:
+        keep = np.arange(counts.size) - first < top_k
+    if top_p < 1.0:
+        w = np.where(keep, weight[order], 0.0)
+        earlier = np.cumsum(w) - w
+        before = earlier - earlier[first]  # weight of the more likely tokens of the context
+        total = np.add.reduceat(w, starts)[rank[order]]
+        keep &= before < top_p * total  # the most likely token has before = 0: always kept
+    kept = np.empty(counts.size, dtype=bool)
+    kept[order] = keep
+    return kept
+
+
 def _tempered(counts: np.ndarray, temperature: float) -> np.ndarray:
     """counts ** (1 / temperature), normalised, computed in logs so it never overflows."""
     if temperature == 1.0:
         return counts / counts.sum()
-    logw = np.log(counts) / temperature
-    w = np.exp(logw - logw.max())
+    logw = log(counts) / temperature
+    w = exp(logw - logw.max())
     return w / w.sum()
 
 
@@ -631,9 +771,13 @@ class _Sampler:
     P(tokens up to j | context)``, so the entry drawn for context c with a uniform u is the first
     with ``cum > c + u`` (one searchsorted for every line at once). ``next_context[j]`` is the rank
     of the context that follows, and ``bos[g]`` the rank of model g's start-of-line context.
+    With ``top_k`` or ``top_p`` the entries a context does not keep are left out of the table
+    (every context keeps at least its most likely token, so the contexts and their ranks stay).
     """
 
-    def __init__(self, model: NGramModel, temperature: float) -> None:
+    def __init__(
+        self, model: NGramModel, temperature: float, top_k: int | None = None, top_p: float = 1.0
+    ) -> None:
         v, n = model.vocab_size, model.order
         keys, counts = model.keys[-1], model.counts[-1]
         context_key = keys // v
@@ -642,8 +786,13 @@ class _Sampler:
         if temperature == 1.0:
             weight = counts.astype(float)
         else:
-            logw = np.log(counts) / temperature
-            weight = np.exp(logw - np.maximum.reduceat(logw, starts)[rank])
+            logw = log(counts) / temperature
+            weight = exp(logw - np.maximum.reduceat(logw, starts)[rank])
+        if top_k is not None or top_p < 1.0:
+            kept = _truncation(counts, weight, starts, rank, top_k, top_p)
+            keys, weight, rank = keys[kept], weight[kept], rank[kept]
+            context_key = keys // v
+            starts = np.flatnonzero(np.r_[True, context_key[1:] != context_key[:-1]])
         running = np.cumsum(weight)
         before = (running - weight)[starts][rank]  # total weight of earlier contexts
         seg_total = np.add.reduceat(weight, starts)[rank]
@@ -660,6 +809,9 @@ class _Sampler:
         self.next_context = _search(contexts, nxt)
         self.bos = np.searchsorted(contexts, np.arange(model.models) * v ** (n - 1))
         self.lines = model.unigram_counts()[:, EOS]
+        b = np.minimum(self.bos, max(starts.size - 1, 0))
+        # models whose start-of-line context keeps only EOS: every line they write is empty
+        self.mute = (ends[b] == starts[b]) & (self.token[starts[b]] == EOS) if keys.size else True
 
     def lines_for(
         self, n_lines: np.ndarray, gen: np.random.Generator, max_line_words: int
@@ -737,8 +889,13 @@ def corpus_stats(
         vocab_size = max(3, int(arr.max()) + 1 if arr.size else 3)
     vocab_size = check_int("vocab_size", vocab_size, minimum=3)
     arr, cuts = _check_corpus("tokens", arr, vocab_size, offsets)
-    ns = tuple(check_int("n", n, minimum=1, maximum=MAX_ORDER) for n in ns)
+    if isinstance(ns, str | bytes) or not isinstance(ns, Iterable):
+        raise TypeError(f"ns must be a sequence of n-gram orders, got {ns!r:.80}")
+    ns = tuple(check_int("ns", n, minimum=1, maximum=MAX_ORDER) for n in ns)
+    check_budget(lambda tokens: (8 * 16 * tokens, 300 * tokens), tokens=arr.size)
     models = cuts.size - 1
+    if models * vocab_size ** max(ns, default=1) >= 2**62:  # n-gram codes would overflow int64:
+        arr, vocab_size = _compact(arr)  # number the words 3, 4, ... (the statistics are the same)
     group = _group_of(cuts)
     is_word = arr != EOS
     n_words = np.bincount(group[is_word], minlength=models)
@@ -754,13 +911,37 @@ def corpus_stats(
     pos = _line_position(arr)
     distinct = {}
     for n in ns:
-        code = _codes(arr, n, vocab_size, pos)[n - 1]
         inside = is_word & (pos >= n - 1)
-        k = _distinct(group[inside] * vocab_size**n + code[inside])
         total = np.bincount(group[inside], minlength=models)
+        if models * vocab_size**n < 2**62:
+            code = _codes(arr, n, vocab_size, pos)[n - 1]
+            k = _distinct(group[inside] * vocab_size**n + code[inside])
+            owners = k // vocab_size**n
+        else:  # too many words for base-V codes: number the n-grams by successive ranks
+            owners = _distinct_owners(arr, n, group, np.flatnonzero(inside), vocab_size)
         with np.errstate(invalid="ignore", divide="ignore"):
-            distinct[n] = np.bincount(k // vocab_size**n, minlength=models) / total
+            distinct[n] = np.bincount(owners, minlength=models) / total
     return CorpusStats(n_words, n_lines, vocabulary, hapax, distinct, gini)
+
+
+def _compact(tokens: np.ndarray) -> tuple[np.ndarray, int]:
+    """The same corpora with the words numbered 3, 4, ... (EOS kept): a smaller id space."""
+    ids, inverse = np.unique(tokens, return_inverse=True)
+    return np.where(tokens == EOS, EOS, 3 + inverse), int(ids.size) + 3
+
+
+def _distinct_owners(
+    tokens: np.ndarray, n: int, group: np.ndarray, at: np.ndarray, vocab_size: int
+) -> np.ndarray:
+    """The corpus of each distinct n-gram ending at the positions ``at``, found without base-V
+    codes: the rank of (corpus, w1), then of (that rank, w2), ... stays below len(tokens)."""
+    if at.size == 0:
+        return at
+    rank = group[at].astype(np.int64)
+    for k in range(n - 1, -1, -1):
+        _, rank = np.unique(rank * vocab_size + tokens[at - k], return_inverse=True)
+    _, first = np.unique(rank, return_index=True)
+    return group[at][first]
 
 
 def vocabulary_size(tokens: object) -> int:
@@ -783,3 +964,32 @@ def distinct_n(tokens: object, n: int = 2) -> float:
     if arr.size and arr[-1] != EOS:
         arr = np.r_[arr, EOS]
     return float(corpus_stats(arr, ns=(n,)).distinct[n][0])
+
+
+def type_token_ratio(tokens: object) -> float:
+    """Distinct words divided by words, EOS not counted (NaN for a text without words).
+
+    The same number as distinct-1. It falls as a text grows (later words more often repeat earlier
+    ones), so compare texts of the same length only.
+    """
+    arr = _check_tokens("tokens", tokens)
+    words = arr[arr != EOS]
+    if words.size == 0:
+        return float("nan")
+    return _distinct(words).size / words.size
+
+
+def rank_frequency(tokens: object) -> tuple[np.ndarray, np.ndarray]:
+    """The rank-frequency (Zipf) curve of a text: ranks 1, 2, ..., V and the share of the text's
+    words that the word of each rank makes up, most frequent first (EOS not counted).
+
+    The shares sum to 1 and the last rank is the number of distinct words. On log-log axes,
+    natural text is close to a straight line of slope about -1 (Zipf's law).
+    """
+    arr = _check_tokens("tokens", tokens)
+    words = arr[arr != EOS]
+    if words.size == 0:
+        raise ValueError("tokens must contain at least one word (a token other than EOS)")
+    _, counts = np.unique(words, return_counts=True)
+    counts = np.sort(counts, kind="stable")[::-1]
+    return np.arange(1, counts.size + 1), counts / words.size

@@ -7,6 +7,9 @@ published results it reproduces (a ``reproductions()`` function, collected by
 gaussian
     The Gaussian fit-then-sample loop (Shumailov et al. 2024), with the replace, accumulate and
     accumulate-subsample workflows and fresh real data.
+fixed_real
+    The Gaussian loop anchored by a fixed real set plus synthetic data (Bertrand et al. 2024):
+    the error stays bounded, with a closed form.
 regression
     Linear regression trained on its own labels: replace grows linearly, accumulate stays bounded.
 discrete
@@ -21,6 +24,7 @@ bias
 
 from .bias import classifier_chain, temperature_chain
 from .discrete import discrete_chain, zipf_probs
+from .fixed_real import FixedRealChain, fixed_real_chain, fixed_real_limit, fixed_real_theory
 from .gaussian import (
     ESTIMATORS,
     GaussianChain,
@@ -34,10 +38,14 @@ from .twod import gmm_chain, kde_chain
 
 __all__ = [
     "ESTIMATORS",
+    "FixedRealChain",
     "GaussianChain",
     "TextChain",
     "classifier_chain",
     "discrete_chain",
+    "fixed_real_chain",
+    "fixed_real_limit",
+    "fixed_real_theory",
     "gaussian_chain",
     "gaussian_chain_theory",
     "gaussian_workflow_theory",

@@ -29,10 +29,25 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_int, check_real, make_rng
+from .._checks import (
+    MAX_MAGNITUDE,
+    WORK_BUDGET,
+    check_array,
+    check_budget,
+    check_int,
+    check_length,
+    check_real,
+    check_temperature,
+    make_rng,
+    sum_tolerance,
+)
+from .._portable import exp, log
 
 TABULATED_SAMPLES = 1000
 """Up to this M, two-group chains draw counts from the tabulated Markov chain (else multinomial)."""
+
+MAX_SEPARATION = 1e6
+"""Largest class separation accepted, in standard deviations (features are drawn in float32)."""
 
 _SQRT2 = math.sqrt(2.0)
 _SQRT2PI = math.sqrt(2.0 * math.pi)
@@ -55,23 +70,28 @@ def _check_shares(name: str, value: object) -> np.ndarray:
     if isinstance(value, numbers.Real):
         x = _check_open_unit(name, value)
         return np.array([x, 1.0 - x])
-    try:
-        shares = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{name} must be a share in (0, 1) or a sequence of shares, got {value!r}"
-        ) from None
+    what = "a share in (0, 1) or a sequence of shares"
+    shares = check_array(name, value, finite=False, what=what)
     if shares.ndim != 1 or shares.size < 2:
         raise ValueError(f"{name} must hold at least 2 shares in a flat sequence, got {value!r}")
     if not np.all(np.isfinite(shares)) or np.any(shares <= 0) or np.any(shares >= 1):
         raise ValueError(f"{name} must hold shares > 0 and < 1, got {shares.tolist()}")
-    if abs(shares.sum() - 1.0) > 1e-9:
+    dtype = value.dtype if isinstance(value, np.ndarray) else np.float64
+    if abs(shares.sum() - 1.0) > sum_tolerance(dtype, shares.size):
         raise ValueError(f"{name} must sum to 1, got a sum of {shares.sum():.12g}")
     return shares / shares.sum()
 
 
 def _check_temperature(value: object) -> float:
-    return check_real("temperature", value, minimum=0, strict_minimum=True)
+    return check_temperature(value, minimum=0)
+
+
+def _check_separation(value: object) -> float:
+    return check_real("separation", value, minimum=0, strict_minimum=True, maximum=MAX_SEPARATION)
+
+
+_STEP = 120_000
+"""Work of one generation of a deterministic temperature map, in budget steps (about 0.1 ms)."""
 
 
 def _check_real_fraction(value: object) -> float:
@@ -82,9 +102,9 @@ def _check_real_fraction(value: object) -> float:
 def _sharpen(shares: np.ndarray, temperature: float) -> np.ndarray:
     """p^(1/T) renormalised along the last axis, in logs so that small T cannot overflow."""
     with np.errstate(divide="ignore"):
-        logs = np.log(shares) / temperature
+        logs = log(shares) / temperature
     logs = logs - logs.max(axis=-1, keepdims=True)
-    weights = np.exp(logs)
+    weights = exp(logs)
     return weights / weights.sum(axis=-1, keepdims=True)
 
 
@@ -104,12 +124,14 @@ def sharpen(shares: np.ndarray, temperature: float) -> np.ndarray:
         The sharpened shares, same shape as ``shares``.
     """
     temperature = _check_temperature(temperature)
-    shares = np.asarray(shares, dtype=float)
+    dtype = shares.dtype if isinstance(shares, np.ndarray) else np.float64
+    shares = check_array("shares", shares, finite=False)
+    check_budget(lambda shares: (8 * 12 * shares, 200 * shares), shares=shares.size)
     if shares.ndim == 0 or shares.shape[-1] < 2:
         raise ValueError(f"shares must hold at least 2 shares along the last axis, got {shares!r}")
     if not np.all(np.isfinite(shares)) or np.any(shares < 0) or np.any(shares > 1):
         raise ValueError("shares must be >= 0 and <= 1")
-    if np.any(np.abs(shares.sum(axis=-1) - 1.0) > 1e-9):
+    if np.any(np.abs(shares.sum(axis=-1) - 1.0) > sum_tolerance(dtype, shares.shape[-1])):
         raise ValueError("shares must sum to 1 along the last axis")
     return _sharpen(shares, temperature)
 
@@ -166,6 +188,7 @@ def temperature_path(
     generations = check_int("generations", generations, minimum=0)
     temperature = _check_temperature(temperature)
     alpha = _check_real_fraction(real_fraction)
+    check_length("generations", generations, arrays=2 * p0.size, steps=_STEP + 200 * p0.size)
     path = np.empty((generations + 1, p0.size))
     path[0] = p0
     for n in range(1, generations + 1):
@@ -249,11 +272,18 @@ def temperature_fixed_point(
         x = _two_group_limit(float(p0[0]), temperature, alpha)
         return np.array([x, 1.0 - x])
     p = p0.copy()
-    for _ in range(max_generations):
+    # a map that settles slowly (T just above 1) stops at the work budget, not minutes later
+    affordable = max(1, int(WORK_BUDGET // (_STEP + 200 * p0.size)))
+    for _ in range(min(max_generations, affordable)):
         new = alpha * p0 + (1 - alpha) * _sharpen(p, temperature)
         if np.max(np.abs(new - p)) <= tolerance:
             return new
         p = new
+    if max_generations > affordable:
+        raise RuntimeError(
+            f"the map did not settle within {affordable} generations (the work budget; "
+            f"max_generations = {max_generations})"
+        )
     raise RuntimeError(f"the map did not settle within {max_generations} generations")
 
 
@@ -392,6 +422,12 @@ def temperature_exact(
     samples = check_int("samples", samples, minimum=1)
     temperature = _check_temperature(temperature)
     alpha = _check_real_fraction(real_fraction)
+
+    def cost(generations: int, samples: int) -> tuple[int, int]:  # tables of (M + 1)^2
+        m = samples + 1
+        return 8 * (2 * (generations + 1) * m + 16 * m * m), 2 * generations * m * m + 300 * m * m
+
+    check_budget(cost, generations=generations, samples=samples)
     x0 = float(p0[0])
     real = int(round(alpha * samples))
     synthetic = samples - real
@@ -490,6 +526,16 @@ def temperature_chain(
     temperature = _check_temperature(temperature)
     alpha = _check_real_fraction(real_fraction)
     seeds = check_int("seeds", seeds, minimum=1)
+    k = p0.size
+
+    def cost(generations: int, samples: int, seeds: int) -> tuple[int, int]:
+        kept = seeds * ((generations + 1) * k + generations + 4 * k)
+        steps = generations * (seeds * k * 100 + 3 * _STEP)
+        if k == 2 and samples <= TABULATED_SAMPLES:  # the tabulated chain
+            kept, steps = kept + 16 * (samples + 1) ** 2, steps + 300 * (samples + 1) ** 2
+        return 8 * kept, steps
+
+    check_budget(cost, generations=generations, samples=samples, seeds=seeds)
     gen = make_rng(rng)
     real = int(round(alpha * samples))
     synthetic = samples - real
@@ -531,8 +577,13 @@ def temperature_chain(
 def normal_cdf(z: float | np.ndarray) -> float | np.ndarray:
     """Standard normal CDF, Phi(z) = erfc(-z / sqrt 2) / 2 (accurate in both tails)."""
     if isinstance(z, numbers.Real) and not isinstance(z, bool):
-        return 0.5 * math.erfc(-float(z) / _SQRT2)
-    z = np.asarray(z, dtype=float)
+        infinite = isinstance(z, float | np.floating) and math.isinf(z)  # Phi(+-inf) = 1 or 0
+        z = float(z) if infinite else check_real("z", z)
+        return 0.5 * math.erfc(-z / _SQRT2)
+    z = check_array("z", z, finite=False)
+    if np.isnan(z).any():
+        raise ValueError("z must not be NaN (+-inf are fine), got nan")
+    check_budget(lambda z: (80 * z, 200 * z), z=z.size)  # one Python float per entry
     return 0.5 * _erfc(-z / _SQRT2).astype(float)
 
 
@@ -541,14 +592,27 @@ def _normal_pdf(z: np.ndarray) -> np.ndarray:
 
 
 def _check_model(prior, mean0, mean1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    prior = np.asarray(prior, dtype=float)
-    mean0 = np.asarray(mean0, dtype=float)
-    mean1 = np.asarray(mean1, dtype=float)
+    prior = check_array("prior", prior, finite=False)
+    mean0 = check_array("mean0", mean0, finite=False)
+    mean1 = check_array("mean1", mean1, finite=False)
     if np.any(~np.isfinite(prior)) or np.any((prior < 0) | (prior > 1)):
         raise ValueError("prior must be >= 0 and <= 1")
     for name, value in (("mean0", mean0), ("mean1", mean1)):
         if np.any(~np.isfinite(value)):
             raise ValueError(f"{name} must be finite")
+        if np.any(np.abs(value) > MAX_MAGNITUDE):
+            raise ValueError(f"{name} must be >= {-MAX_MAGNITUDE:g} and <= {MAX_MAGNITUDE:g}")
+    arrays = {"prior": prior, "mean0": mean0, "mean1": mean1}
+    try:
+        shape = np.broadcast_shapes(prior.shape, mean0.shape, mean1.shape)
+    except ValueError:
+        shapes = ", ".join(f"{k} {v.shape}" for k, v in arrays.items())
+        raise ValueError(
+            f"prior, mean0 and mean1 must have shapes that broadcast, got {shapes}"
+        ) from None
+    largest = max(arrays, key=lambda k: arrays[k].size)  # named if the tables are too big
+    per_entry = 8 * 40 * math.prod(shape) / max(arrays[largest].size, 1)
+    check_budget(lambda **n: (per_entry * n[largest], 0), **{largest: arrays[largest].size})
     return np.broadcast_arrays(prior, mean0, mean1)
 
 
@@ -601,7 +665,7 @@ def classifier_scores(
     P(label = y), ``recall1`` P(label 1 | y = 1) and ``recall0`` P(label 0 | y = 0).
     """
     true_prior = _check_open_unit("true_prior", true_prior)
-    separation = check_real("separation", separation, minimum=0, strict_minimum=True)
+    separation = _check_separation(separation)
     prior, mean0, mean1 = _check_model(prior, mean0, mean1)
     mass, _ = _label_masses(prior, mean0, mean1, separation)
     recall1, recall0 = mass[..., 1], 1.0 - mass[..., 0]
@@ -636,7 +700,7 @@ def classifier_map(
         keeps its previous mean.
     """
     true_prior = _check_open_unit("true_prior", true_prior)
-    separation = check_real("separation", separation, minimum=0, strict_minimum=True)
+    separation = _check_separation(separation)
     alpha = _check_real_fraction(real_fraction)
     prior, mean0, mean1 = _check_model(prior, mean0, mean1)
     return _classifier_step(prior, mean0, mean1, true_prior, separation, alpha)
@@ -665,8 +729,9 @@ def classifier_path(
     """
     true_prior = _check_open_unit("true_prior", true_prior)
     generations = check_int("generations", generations, minimum=0)
-    separation = check_real("separation", separation, minimum=0, strict_minimum=True)
+    separation = _check_separation(separation)
     alpha = _check_real_fraction(real_fraction)
+    check_length("generations", generations, arrays=8, steps=70_000)
     prior, mean0, mean1 = np.empty((3, generations + 1))
     prior[0], mean0[0], mean1[0] = true_prior, -separation / 2, separation / 2
     for n in range(1, generations + 1):
@@ -700,10 +765,11 @@ def classifier_fixed_point(
         :func:`classifier_scores` at the fixed point.
     """
     true_prior = _check_open_unit("true_prior", true_prior)
-    separation = check_real("separation", separation, minimum=0, strict_minimum=True)
+    separation = _check_separation(separation)
     alpha = _check_real_fraction(real_fraction)
     tolerance = check_real("tolerance", tolerance, minimum=0, strict_minimum=True)
     max_generations = check_int("max_generations", max_generations, minimum=1)
+    check_length("max_generations", max_generations, arrays=0, steps=3_000)
     state = _classifier_fixed_point(true_prior, separation, alpha, tolerance, max_generations)
     prior, mean0, mean1, used = state
     scores = classifier_scores(prior, mean0, mean1, true_prior=true_prior, separation=separation)
@@ -778,7 +844,7 @@ def classifier_critical_real_fraction(
     """
     true_prior = _check_open_unit("true_prior", true_prior)
     max_bias = check_real("max_bias", max_bias, minimum=0, strict_minimum=True)
-    separation = check_real("separation", separation, minimum=0, strict_minimum=True)
+    separation = _check_separation(separation)
     tolerance = check_real("tolerance", tolerance, minimum=0, strict_minimum=True)
 
     def bias(alpha: float) -> float:
@@ -788,8 +854,12 @@ def classifier_critical_real_fraction(
     if bias(0.0) <= max_bias:
         return 0.0
     low, high = 0.0, 1.0
-    while high - low > tolerance:
+    for _ in range(1100):  # bounded: stops once low and high are adjacent floats
+        if high - low <= tolerance:
+            break
         mid = 0.5 * (low + high)
+        if mid in (low, high):
+            break
         if bias(mid) <= max_bias:
             high = mid
         else:
@@ -888,9 +958,15 @@ def classifier_chain(
     true_prior = _check_open_unit("true_prior", true_prior)
     generations = check_int("generations", generations, minimum=0)
     samples = check_int("samples", samples, minimum=1)
-    separation = check_real("separation", separation, minimum=0, strict_minimum=True)
+    separation = _check_separation(separation)
     alpha = _check_real_fraction(real_fraction)
     seeds = check_int("seeds", seeds, minimum=1)
+
+    def cost(generations: int, samples: int, seeds: int) -> tuple[int, int]:
+        nbytes = 8 * 3 * seeds * (generations + 1) + 16 * seeds * samples + 8 * samples
+        return nbytes, generations * (seeds * samples * 20 + 200_000)
+
+    check_budget(cost, generations=generations, samples=samples, seeds=seeds)
     gen = make_rng(rng)
     real = int(round(alpha * samples))
     synthetic = samples - real
@@ -933,8 +1009,12 @@ def classifier_chain(
 
 # -- the reproductions table ---------------------------------------------------------------------
 def reproductions() -> list:
-    """Rows of the reproductions table (``python -m peakdata.reproduce``) for the bias loops."""
-    from ..reproduce import Reproduction, within_se
+    """Rows of the reproductions table (``python -m peakdata.reproduce``) for the bias loops.
+
+    Every closed form here (exact chain, fixed point, normal-CDF map) is derived in the book, in
+    the setting of the paper cited: self-consuming loops with biased sampling (Alemohammad et al.)
+    and classification EM, the argmax self-labelling loop (Celeux and Govaert)."""
+    from ..reproduce import Reproduction, derived, within_se
 
     rows = []
     # loop 1: finite-M simulation against the exact Markov chain
@@ -953,6 +1033,7 @@ def reproductions() -> list:
                 float(exact["mean"][n]),
                 simulated,
                 tolerance,
+                origin=derived("alemohammad2024mad"),
             )
         )
     chain = temperature_chain(0.3, 15, 100, temperature=0.8, seeds=20_000, rng=302)
@@ -966,6 +1047,7 @@ def reproductions() -> list:
             float(exact["lost"][15]),
             simulated,
             tolerance,
+            origin=derived("alemohammad2024mad"),
         )
     )
     # the fixed point: long runs with many samples settle at the deterministic limit
@@ -976,12 +1058,14 @@ def reproductions() -> list:
     simulated, tolerance = within_se(chain.minority[:, 60])
     rows.append(
         Reproduction(
-            "bertrand2024stability",
-            "temperature loop with real data settles at the fixed point (T=0.8, α=0.2, M=5000)",
+            "alemohammad2024mad",
+            "temperature loop with fresh real data settles at its fixed point "
+            "(T=0.8, α=0.2, M=5000)",
             "closed form",
             float(limit),
             simulated,
             tolerance,
+            origin=derived("alemohammad2024mad"),
         )
     )
     # loop 2: the expected next prior is the normal-CDF map, at every generation
@@ -994,13 +1078,15 @@ def reproductions() -> list:
         expected = float(expected_prior[:, n].mean())
         rows.append(
             Reproduction(
-                "taori2023data",
-                f"self-labelling classifier: E[prior_n | model_n−1] = normal-CDF map "
+                "celeux1992classification",
+                f"self-labelling classifier (classification EM): "
+                f"E[prior_n | model_n−1] = normal-CDF map "
                 f"(π=0.6, Δ=1, α={alpha}, N=200, n={n})",
                 "closed form",
                 expected,
                 expected + gap,
                 tolerance,
+                origin=derived("celeux1992classification"),
             )
         )
     return rows

@@ -25,7 +25,18 @@ from functools import lru_cache
 
 import numpy as np
 
-from .._checks import check_int, check_real, make_rng
+from .._checks import (
+    MEMORY_BUDGET,
+    check_array,
+    check_budget,
+    check_int,
+    check_length,
+    check_real,
+    check_temperature,
+    make_rng,
+    sum_tolerance,
+)
+from .._portable import exp, log
 
 PROBS_TOLERANCE = 1e-9
 """How far from 1 the probabilities may sum before they are rejected."""
@@ -36,28 +47,31 @@ MAX_EXACT_SAMPLES = 2000
 
 # -- argument checks ------------------------------------------------------------------------------
 def check_probs(name: str, probs: object) -> np.ndarray:
-    """Return ``probs`` as a 1-D float array (a copy), or raise naming ``name``."""
-    try:
-        p = np.asarray(probs, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be an array of probabilities, got {probs!r}") from None
-    if p.ndim != 1 or p.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {p.shape}")
-    if not np.all(np.isfinite(p)):
-        raise ValueError(f"{name} must be finite, got {p[~np.isfinite(p)][0]}")
-    if np.any(p < 0):
-        raise ValueError(f"{name} must be >= 0, got {p[p < 0][0]} at index {np.argmax(p < 0)}")
+    """Return ``probs`` as a 1-D float array (a copy), or raise naming ``name``.
+
+    The sum may miss 1 by :data:`PROBS_TOLERANCE`, more for float32 or float16 input (see
+    ``sum_tolerance``); a vector that misses it by more than 1e-12 is renormalised.
+    """
+    p = check_array(name, probs, ndim=1, min_size=1, minimum=0.0, what="an array of probabilities")
+    dtype = probs.dtype if isinstance(probs, np.ndarray) else np.float64
+    tolerance = sum_tolerance(dtype, p.size, PROBS_TOLERANCE)
     total = p.sum()
-    if abs(total - 1) > PROBS_TOLERANCE:
-        raise ValueError(f"{name} must sum to 1 (within {PROBS_TOLERANCE:g}), got sum {total:.12g}")
+    if abs(total - 1) > tolerance:
+        raise ValueError(f"{name} must sum to 1 (within {tolerance:g}), got sum {total:.12g}")
+    if abs(total - 1) > 1e-12:  # float32 input, or a loose sum: numpy's samplers want it tight
+        return p / total
     return p.copy()
 
 
 def _check_sizes(name: str, values: object) -> np.ndarray:
     """Training-set sizes: a non-empty 1-D array of integers >= 0."""
-    arr = np.atleast_1d(np.asarray(values))
-    if arr.ndim != 1 or arr.size == 0 or not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(f"{name} must be integers (one or a 1-D array), got {values!r}")
+    what = "integers (one or a 1-D array)"
+    try:
+        arr = np.atleast_1d(check_array(name, values, dtype=int, what=what))
+    except ValueError:  # ragged nesting: not integers
+        raise TypeError(f"{name} must be {what}, got {values!r:.80}") from None
+    if arr.ndim != 1 or arr.size == 0:
+        raise TypeError(f"{name} must be {what}, got {values!r:.80}")
     if np.any(arr < 0):
         raise ValueError(f"{name} must be >= 0, got {arr.min()}")
     return arr.astype(np.int64)
@@ -95,7 +109,8 @@ def zipf_probs(n: int, beta: float) -> np.ndarray:
     """
     n = check_int("n", n, minimum=1)
     beta = check_real("beta", beta, minimum=0.0)
-    weights = np.arange(1, n + 1, dtype=float) ** -beta
+    check_length("n", n, arrays=12, steps=100)
+    weights = exp(-beta * log(np.arange(1, n + 1, dtype=float)))
     return weights / weights.sum()
 
 
@@ -106,7 +121,7 @@ def with_temperature(probs: object, temperature: float) -> np.ndarray:
     a category of probability 0 stays at 0.
     """
     p = check_probs("probs", probs)
-    temperature = check_real("temperature", temperature, minimum=0.0, strict_minimum=True)
+    temperature = check_temperature(temperature, minimum=0.0)
     return _temper(p, temperature)
 
 
@@ -115,8 +130,8 @@ def _temper(p: np.ndarray, temperature: float) -> np.ndarray:
         return p
     # in log space, relative to the largest entry: no underflow for small T
     with np.errstate(divide="ignore"):
-        log_p = np.log(p)
-    w = np.exp((log_p - log_p.max(axis=-1, keepdims=True)) / temperature)
+        log_p = log(p)
+    w = exp((log_p - log_p.max(axis=-1, keepdims=True)) / temperature)
     return w / w.sum(axis=-1, keepdims=True)
 
 
@@ -220,9 +235,11 @@ def discrete_chain(
     p = check_probs("probs", probs)
     generations = check_int("generations", generations, minimum=0)
     samples = check_int("samples", samples, minimum=1)
-    temperature = check_real("temperature", temperature, minimum=0.0, strict_minimum=True)
+    temperature = check_temperature(temperature, minimum=0.0)
     seeds = check_int("seeds", seeds, minimum=1)
+    check_budget(_chain_cost(p.size, 0), generations=generations, seeds=seeds)
     recorded = _check_record(record, generations)
+    check_budget(_chain_cost(p.size, recorded.size), generations=generations, seeds=seeds)
     gen = make_rng(rng)
     n = p.size
 
@@ -231,7 +248,7 @@ def discrete_chain(
     if 0 in slot:
         freqs[:, slot[0]] = p
     diversity = np.empty((seeds, generations + 1))
-    diversity[:, 0] = 1 - p @ p
+    diversity[:, 0] = 1 - (p * p).sum()
     lost_at = np.full((seeds, n), -1, dtype=np.int64)
     lost_at[:, p == 0] = 0
 
@@ -261,7 +278,7 @@ def discrete_chain(
             labels = np.take_along_axis(labels, order, axis=1)
             alive = np.take_along_axis(alive, order, axis=1)
         model = counts / samples
-        diversity[:, t] = 1 - np.einsum("ij,ij->i", model, model)
+        diversity[:, t] = 1 - (model * model).sum(axis=1)
         if t in slot:
             freqs[rows, slot[t], labels] = model
         if alive.sum(axis=1).max() == 1:  # every run has fixed: nothing can change any more
@@ -270,6 +287,16 @@ def discrete_chain(
                 freqs[rows, slot[int(later)], labels] = model
             break
     return DiscreteChain(p, recorded, freqs, diversity, lost_at, samples, temperature)
+
+
+def _chain_cost(categories: int, recorded: int):
+    """(bytes, steps) of :func:`discrete_chain`, for ``check_budget``."""
+
+    def cost(generations: int, seeds: int) -> tuple[int, int]:
+        kept = seeds * (recorded * categories + generations + 1 + 8 * categories)
+        return 8 * kept, generations * (seeds * categories * 40 + 80_000)
+
+    return cost
 
 
 # -- closed forms ---------------------------------------------------------------------------------
@@ -294,6 +321,7 @@ def expected_diversity(probs: object, generations: int, samples: int) -> np.ndar
     p = check_probs("probs", probs)
     generations = check_int("generations", generations, minimum=0)
     samples = check_int("samples", samples, minimum=1)
+    check_length("generations", generations, arrays=4)
     return (1 - p @ p) * (1 - 1 / samples) ** np.arange(generations + 1)
 
 
@@ -313,7 +341,8 @@ def extinction_probability(probs: object, generations: int, samples: int) -> np.
     p = check_probs("probs", probs)
     generations = check_int("generations", generations, minimum=0)
     samples = check_int("samples", samples, minimum=1, maximum=MAX_EXACT_SAMPLES)
-    h = _absorption(samples, generations)
+    check_budget(_exact_cost(p.size, table=True), generations=generations, samples=samples)
+    h = _absorption_table(samples, generations)
     out = np.empty((generations + 1, p.size))
     out[0] = p == 0
     out[1:] = h[:generations] @ _binomial_pmf(samples, p).T  # the first step starts from p
@@ -329,11 +358,37 @@ def expected_survivors(probs: object, generations: int, samples: int) -> np.ndar
     p = check_probs("probs", probs)
     generations = check_int("generations", generations, minimum=0)
     samples = check_int("samples", samples, minimum=1, maximum=MAX_EXACT_SAMPLES)
-    h = _absorption(samples, generations)
+    check_budget(_exact_cost(p.size, table=False), generations=generations, samples=samples)
+    h = _absorption_table(samples, generations)
     lost = np.empty(generations + 1)
     lost[0] = np.count_nonzero(p == 0)
     lost[1:] = h[:generations] @ _binomial_pmf(samples, p).sum(axis=0)
     return p.size - lost
+
+
+def _exact_cost(categories: int, table: bool):
+    """(bytes, steps) of the exact extinction tables, for ``check_budget``."""
+
+    def cost(generations: int, samples: int) -> tuple[int, int]:
+        m = samples + 1
+        kept = 2 * generations * m + 3 * m * m + 6 * categories * m
+        if table:
+            kept += 2 * (generations + 1) * categories
+        steps = 2 * generations * m * m + 50 * categories * m + 2 * generations * m * categories
+        return 8 * kept, steps
+
+    return cost
+
+
+_CACHED_TABLE = MEMORY_BUDGET // 64
+"""Largest absorption table (bytes) kept in the cache; bigger ones are recomputed."""
+
+
+def _absorption_table(samples: int, generations: int) -> np.ndarray:
+    """:func:`_absorption`, cached only while small: eight big tables must not fill the memory."""
+    if 8 * max(generations, 1) * (samples + 1) > _CACHED_TABLE:
+        return _absorption.__wrapped__(samples, generations)
+    return _absorption(samples, generations)
 
 
 @lru_cache(maxsize=8)
@@ -417,6 +472,11 @@ def memorisation_error(
     p = check_probs("probs", probs)
     sizes = _check_sizes("train_sizes", train_sizes)
     q = _training_distribution(p, cutoff, train_probs)
+
+    def cost(train_sizes: int) -> tuple[int, int]:  # one pass over the vocabulary per size
+        return 8 * (4 * p.size + train_sizes), 30 * train_sizes * p.size
+
+    check_budget(cost, train_sizes=sizes.size)
     with np.errstate(divide="ignore"):
         log_miss = np.log1p(-q)  # -inf where q = 1
     # one pass over the vocabulary per size: memory stays O(n)
@@ -448,6 +508,12 @@ def memorisation_simulation(
     sizes = _check_sizes("train_sizes", train_sizes)
     q = _training_distribution(p, cutoff, train_probs)
     seeds = check_int("seeds", seeds, minimum=1)
+
+    def cost(seeds: int, train_sizes: int) -> tuple[int, int]:  # draws, keys and a sort
+        draws = seeds * (train_sizes + 1)
+        return 8 * (8 * draws + 3 * p.size), draws * 200 + sizes.size * seeds
+
+    check_budget(cost, seeds=seeds, train_sizes=int(sizes.max()))
     gen = make_rng(rng)
     n, longest = p.size, int(sizes.max())
     cdf = np.cumsum(q)
@@ -465,7 +531,7 @@ def memorisation_simulation(
 # -- reproductions --------------------------------------------------------------------------------
 def reproductions() -> list:
     """Rows of the reproductions table (``python -m peakdata.reproduce``) for discrete loops."""
-    from ..reproduce import Reproduction, within_se
+    from ..reproduce import STATED, Reproduction, derived, within_se
 
     rows = []
     shares = np.array([0.5, 0.3, 0.15, 0.05])
@@ -477,6 +543,7 @@ def reproductions() -> list:
             "closed form",
             1 - 0.05,
             *within_se(fix.lost_by(400)[:, 3]),
+            origin=STATED,
         )
     )
     zipf = zipf_probs(200, 1.2)
@@ -489,6 +556,7 @@ def reproductions() -> list:
             "closed form",
             float(miss_probability(zipf, 100)[rank - 1]),
             *within_se(one.freqs[:, 0, rank - 1] == 0),
+            origin=derived("shumailov2024nature"),
         )
     )
     drift = discrete_chain(zipf, 50, 100, seeds=20_000, rng=203, record=[])
@@ -499,6 +567,7 @@ def reproductions() -> list:
             "closed form",
             float(expected_diversity(zipf, 50, 100)[50]),
             *within_se(drift.diversity[:, 50]),
+            origin=STATED,
         )
     )
     rows.append(
@@ -508,6 +577,7 @@ def reproductions() -> list:
             "closed form",
             float(expected_survivors(zipf, 50, 100)[50]),
             *within_se(drift.surviving()[:, 50]),
+            origin=derived("ewens2004mathematical"),
         )
     )
     vocab = zipf_probs(20_000, 1.5)
@@ -522,6 +592,7 @@ def reproductions() -> list:
             "closed form",
             float(memorisation_error(vocab, 1_000)[0]),
             *within_se(full[:, 0]),
+            origin=STATED,
         )
     )
     rows.append(
@@ -531,6 +602,7 @@ def reproductions() -> list:
             "closed form",
             float(memorisation_error(vocab, 3_000, cutoff=100)[0]),
             *within_se(cut[:, 1]),
+            origin=derived("dohmatob2024tale"),
         )
     )
     return rows

@@ -1,11 +1,12 @@
 """Model collapse in linear regression, the case where everything is exact.
 
 Gerstgrasser et al. (2024) and Dohmatob et al. (2024): data y = x^T w* + noise with
-x ~ N(0, I_d). Generation 0 fits ordinary least squares (OLS) to T real samples. Every later
-generation labels T inputs with the previous fit (plus fresh noise) and fits OLS again, to
+x ~ N(0, I_d). Model 1 (generation 1) fits ordinary least squares (OLS) to the T real samples
+(generation 0). Every later model labels T inputs with the previous fit (plus fresh noise) and
+fits OLS again, to
 
 * ``"replace"``: the T samples just labelled;
-* ``"accumulate"``: every sample labelled so far, (n + 1) T at generation n;
+* ``"accumulate"``: every sample labelled so far: model n is fitted to nT samples;
 * ``"accumulate-subsample"``: T samples drawn uniformly without replacement from those.
 
 The test error is the excess risk against noise-free targets, E_x[(x^T w_n - x^T w*)^2] =
@@ -20,7 +21,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_choice, check_int, check_real, make_rng
+from .._checks import (
+    check_budget,
+    check_choice,
+    check_int,
+    check_length,
+    check_real,
+    check_scale,
+    make_rng,
+)
 from .gaussian import WORKFLOWS, _choose, real_count
 
 _NOISE_CHUNK = 2**22  # label-noise draws held in memory at once by the fixed-design loop
@@ -99,13 +108,20 @@ def linear_regression_chain(
     generations = check_int("generations", generations, minimum=0)
     dim = check_int("dim", dim, minimum=1)
     samples = _check_samples(samples, dim)
-    noise = check_real("noise", noise, minimum=0.0, strict_minimum=True)
+    noise = check_scale("noise", noise)
     workflow = check_choice("workflow", workflow, WORKFLOWS)
     if not isinstance(reuse_design, bool | np.bool_):
         raise TypeError(f"reuse_design must be True or False, got {reuse_design!r}")
     reuse_design = bool(reuse_design)
     real_fraction = check_real("real_fraction", real_fraction, minimum=0.0, maximum=1.0)
     seeds = check_int("seeds", seeds, minimum=1)
+    check_budget(
+        _chain_cost(workflow, reuse_design),
+        generations=generations,
+        samples=samples,
+        dim=dim,
+        seeds=seeds,
+    )
     gen = make_rng(rng)
     t, real = samples, real_count(samples, real_fraction)
 
@@ -164,6 +180,19 @@ def linear_regression_chain(
     return RegressionChain(error, samples, dim, noise, workflow, reuse_design, real_fraction)
 
 
+def _chain_cost(workflow: str, reuse_design: bool):
+    """(bytes, steps) of :func:`linear_regression_chain`, for ``check_budget``."""
+
+    def cost(generations: int, samples: int, dim: int, seeds: int) -> tuple[int, int]:
+        kept = seeds * (6 * samples * dim + 4 * dim * dim + generations + 1)
+        if workflow == "accumulate-subsample":  # every label, and every input if fresh
+            kept += seeds * (generations + 1) * samples * (1 if reuse_design else dim + 1)
+        steps = generations * (seeds * (samples * dim * 10 + 10 * dim**3 + 20 * samples) + 60_000)
+        return 8 * kept, steps
+
+    return cost
+
+
 def _fixed_design(
     gen: np.random.Generator,
     x: np.ndarray,
@@ -208,7 +237,7 @@ def ols_error(samples: int, dim: int, *, noise: float = 1.0) -> float:
     """Expected test error of one OLS fit on T real samples: sigma^2 d / (T - d - 1)."""
     dim = check_int("dim", dim, minimum=1)
     samples = _check_samples(samples, dim)
-    noise = check_real("noise", noise, minimum=0.0, strict_minimum=True)
+    noise = check_scale("noise", noise)
     return noise**2 * dim / (samples - dim - 1)
 
 
@@ -237,6 +266,7 @@ def linear_regression_theory(
     generations = check_int("generations", generations, minimum=0)
     first = ols_error(samples, dim, noise=noise)
     workflow = check_choice("workflow", workflow, WORKFLOWS)
+    check_length("generations", generations, arrays=4)
     fits = np.arange(1, generations + 2, dtype=float)
     if workflow == "replace":
         return first * fits
@@ -309,7 +339,7 @@ def _solve_psd(gram: np.ndarray, rhs: np.ndarray, rcond: float = 1e-10) -> np.nd
 
 def reproductions() -> list:
     """Rows of the reproductions table (``python -m peakdata.reproduce``) for regression."""
-    from ..reproduce import Reproduction, within_se
+    from ..reproduce import STATED, Reproduction, within_se
 
     t, d, seeds = 50, 10, 10_000
     replace = linear_regression_chain(49, t, d, workflow="replace", seeds=seeds, rng=201)
@@ -322,25 +352,26 @@ def reproductions() -> list:
     checks = [
         (
             "gerstgrasser2024collapse",
-            "OLS replace: test error grows linearly, (n+1)σ²d/(T−d−1) (n=9, T=50, d=10)",
+            "OLS replace: fit n has test error nσ²d/(T−d−1), fit 1 on real data (n=10, T=50, d=10)",
             replace.error[:, 9],
             th_r[9],
         ),
         (
             "gerstgrasser2024collapse",
-            "OLS accumulate: σ²d/(T−d−1)·Σ1/i² (n=9, T=50, d=10)",
+            "OLS accumulate: fit n has error σ²d/(T−d−1)·Σᵢ₌₁ⁿ1/i² (n=10, T=50, d=10)",
             accumulate.error[:, 9],
             th_a[9],
         ),
         (
             "gerstgrasser2024collapse",
-            "OLS accumulate: bounded by (π²/6)σ²d/(T−d−1) (n=49, T=50, d=10)",
+            "OLS accumulate: bounded by (π²/6)σ²d/(T−d−1) (n=50, T=50, d=10)",
             accumulate.error[:, 49],
             th_a[49],
         ),
         (
             "dohmatob2024demystified",
-            "OLS chain on fresh inputs: error adds σ²d/(T−d−1) per generation (n=9, T=50, d=10)",
+            "OLS chain on fresh inputs: each synthetic generation adds σ²d/(T−d−1) "
+            "(n=10, T=50, d=10)",
             fresh.error[:, 9],
             th_r[9],
         ),
@@ -348,5 +379,9 @@ def reproductions() -> list:
     rows = []
     for key, claim, samples, expected in checks:
         simulated, tolerance = within_se(samples)
-        rows.append(Reproduction(key, claim, "closed form", float(expected), simulated, tolerance))
+        rows.append(
+            Reproduction(
+                key, claim, "closed form", float(expected), simulated, tolerance, origin=STATED
+            )
+        )
     return rows

@@ -19,7 +19,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_choice, check_int, check_real, make_rng
+from .._checks import (
+    check_budget,
+    check_choice,
+    check_int,
+    check_real,
+    check_temperature,
+    make_rng,
+)
 from ..text import (
     EOS,
     MAX_ORDER,
@@ -148,7 +155,7 @@ def text_chain(
     generations = check_int("generations", generations, minimum=0)
     corpus_size = check_int("corpus_size", corpus_size, minimum=1)
     workflow = check_choice("workflow", workflow, WORKFLOWS)
-    temperature = check_real("temperature", temperature, minimum=0.0, strict_minimum=True)
+    temperature = check_temperature(temperature, minimum=0.0)
     order = check_int("order", order, minimum=1, maximum=MAX_ORDER)
     seeds = check_int("seeds", seeds, minimum=1)
     excerpt_lines = check_int("excerpt_lines", excerpt_lines, minimum=0)
@@ -167,11 +174,26 @@ def text_chain(
         test, _ = _check_corpus("test", test, np.iinfo(np.int32).max)
     if vocab_size is None:
         vocab_size = int(max(real.max(), test.max() if test is not None and test.size else 0)) + 1
-    vocab_size = check_int("vocab_size", max(vocab_size, 3), minimum=3)
+    vocab_size = max(check_int("vocab_size", vocab_size), 3)
+    largest = max(int(real.max(initial=0)), int(test.max(initial=0)) if test is not None else 0)
+    if largest >= vocab_size:
+        raise ValueError(
+            f"vocab_size must be > the largest id in real and test ({largest}), got {vocab_size}"
+        )
+    test_size = 0 if test is None else test.size
+
+    def cost(generations: int, corpus_size: int, seeds: int, vocab_size: int) -> tuple[int, int]:
+        kept = seeds * (3 * vocab_size + 40 * corpus_size) + 2 * vocab_size + 8 * test_size
+        steps = (generations + 1) * seeds * (3_000 * corpus_size + 300 * order * test_size)
+        return 8 * kept, steps
+
     try:
         corpus = first_words(real, corpus_size)
     except ValueError as error:
         raise ValueError(str(error).replace("words must", "corpus_size must", 1)) from None
+    check_budget(
+        cost, generations=generations, corpus_size=corpus_size, seeds=seeds, vocab_size=vocab_size
+    )
 
     base = NGramModel.fit(corpus, order, vocab_size)
     scored = np.flatnonzero(
@@ -197,7 +219,8 @@ def text_chain(
             distinct[k][:, n] = stats.distinct[k]
         first = tokens[: (offsets[1] if offsets is not None else tokens.size)]
         ends = np.flatnonzero(first == EOS)
-        excerpts.append(first[: ends[excerpt_lines - 1] + 1] if excerpt_lines else first[:0])
+        lines = min(excerpt_lines, ends.size)  # a short corpus has fewer lines: keep them all
+        excerpts.append(first[: ends[lines - 1] + 1] if lines else first[:0])
 
     record(0, corpus, None)
     ppl[:, 0] = perplexity(base)
@@ -243,10 +266,14 @@ def unigram_expectations(corpus: object, samples: int | None = None) -> dict[str
     m = int(counts.sum())
     samples = m if samples is None else check_int("samples", samples, minimum=1)
     q = counts / m
+    with np.errstate(divide="ignore"):  # q = 1 (a one-word corpus): log1p(-1) = -inf
+        log_miss, log_miss_once = np.log1p(-q), np.log1p(-1 / m)
+    # (1 - q)^(samples - 1), with 0^0 = 1 when samples = 1 (not -inf * 0 = NaN)
+    miss_rest = np.exp((samples - 1) * log_miss) if samples > 1 else np.ones_like(q)
     return {
-        "vocabulary": float(np.sum(-np.expm1(samples * np.log1p(-q)))),
-        "hapax": float(np.sum(samples * q * np.exp((samples - 1) * np.log1p(-q)))),
-        "hapax_lost": float(np.exp(samples * np.log1p(-1 / m))),
+        "vocabulary": float(np.sum(-np.expm1(samples * log_miss))),
+        "hapax": float(np.sum(samples * q * miss_rest)),
+        "hapax_lost": float(np.exp(samples * log_miss_once)),
     }
 
 
@@ -257,7 +284,7 @@ def reproductions() -> list:
     OPT-125m on wikitext2), so the rows check what is exact: the bag-of-words chain against the
     discrete-case closed forms, on Shakespeare's word frequencies.
     """
-    from ..reproduce import Reproduction, within_se
+    from ..reproduce import Reproduction, derived, within_se
     from ..text import NGramModel as Model
 
     key = "shumailov2024nature"
@@ -294,5 +321,15 @@ def reproductions() -> list:
         ),
     ):
         simulated, tolerance = within_se(samples)
-        rows.append(Reproduction(key, claim, "closed form", float(expected), simulated, tolerance))
+        rows.append(
+            Reproduction(
+                key,
+                claim,
+                "closed form",
+                float(expected),
+                simulated,
+                tolerance,
+                origin=derived(key),
+            )
+        )
     return rows

@@ -21,9 +21,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._checks import check_int, check_real, make_rng
+from .._checks import (
+    MAX_MAGNITUDE,
+    check_array,
+    check_budget,
+    check_int,
+    check_real,
+    check_scale,
+    make_rng,
+)
+from .._portable import exp, log
 
 _LOG_2PI = math.log(2 * math.pi)
+MAX_COORDINATE = 1e50
+"""Largest magnitude of a point's coordinates: determinants of their covariances stay finite."""
 _TINY = 10 * np.finfo(float).eps
 _FIELDS = ("weights", "means", "covs")
 
@@ -76,7 +87,24 @@ class Mixture:
     def logpdf(self, points: np.ndarray) -> np.ndarray:
         """Log density at ``points`` (shape ``(n, 2)`` or ``B + (n, 2)``), shape ``B + (n,)``."""
         points = _check_points("points", points, min_rows=1, batched=True)
+        self._check_size("points", points)
         return _logsumexp(self._log_joint(points), axis=-2)
+
+    def _check_size(self, name: str, points: np.ndarray) -> None:
+        """Batch shapes that broadcast, and a density table within the memory budget."""
+        try:
+            batch = np.broadcast_shapes(self.weights.shape[:-1], points.shape[:-2])
+        except ValueError:
+            raise ValueError(
+                f"{name} must have leading dimensions that broadcast with the mixtures' batch "
+                f"shape {self.weights.shape[:-1]}, got shape {points.shape}"
+            ) from None
+        per_row = 10 * math.prod(batch) * self.components
+
+        def cost(**rows: int) -> tuple[int, int]:
+            return 8 * per_row * rows[name], 10 * per_row * rows[name]
+
+        check_budget(cost, **{name: points.shape[-2]})
 
     def mean_loglik(self, points: np.ndarray) -> np.ndarray:
         """Mean log density per point (nats), shape ``B``."""
@@ -103,6 +131,8 @@ class Mixture:
         min_weight = check_real("min_weight", min_weight, minimum=0.0, maximum=1.0)
         iterations = check_int("iterations", iterations, minimum=1)
         batch, k = self.weights.shape[:-1], self.components
+        size = self.weights.size * k  # climbs in all, times components
+        check_budget(lambda iterations: (80 * size, 100 * size * iterations), iterations=iterations)
         w = self.weights.reshape(-1, k)
         mu = self.means.reshape(-1, k, 2)
         cov = self.covs.reshape(-1, k, 2, 2)
@@ -125,7 +155,7 @@ class Mixture:
         for _ in range(iterations):
             sub = Mixture(w[run], mu[run], cov[run])
             post = _softmax(sub._log_joint(x[run]), axis=-2).swapaxes(-1, -2)  # (B', starts, K)
-            a00, a01, a11, b0, b1 = np.moveaxis(np.matmul(post, g[run]), -1, 0)
+            a00, a01, a11, b0, b1 = np.moveaxis(_matmul(post, g[run]), -1, 0)
             det = a00 * a11 - a01 * a01
             new = np.stack([(a11 * b0 - a01 * b1) / det, (a00 * b1 - a01 * b0) / det], axis=-1)
             moved = np.abs(new - x[run]).max(axis=(1, 2))
@@ -149,7 +179,7 @@ class Mixture:
         dy = points[..., None, :, 1] - self.means[..., :, 1, None]
         maha = (d * dx * dx - 2 * b * dx * dy + a * dy * dy) / det
         with np.errstate(divide="ignore"):
-            const = np.log(self.weights[..., None]) - _LOG_2PI - 0.5 * np.log(det)
+            const = log(self.weights[..., None] / np.sqrt(det)) - _LOG_2PI
         return const - 0.5 * maha
 
 
@@ -175,7 +205,7 @@ def fit_gmm(
     *,
     rng: int | np.random.Generator = 0,
     max_iter: int = 200,
-    tol: float = 1e-4,
+    tol: float | None = 1e-4,
     reg: float = 1e-6,
     init: np.ndarray | None = None,
 ) -> GMMFit:
@@ -192,9 +222,11 @@ def fit_gmm(
         point drawn with probability proportional to its squared distance to the nearest mean).
     max_iter : int
         At most this many EM steps (>= 1).
-    tol : float
+    tol : float or None
         A run stops when a step raises its mean log-likelihood per point by less than this
-        (>= 0; with 0 it stops when rounding makes the likelihood dip).
+        (>= 0; with 0 it stops when rounding makes the likelihood dip). ``None``: never stop
+        early, every run takes exactly ``max_iter`` steps (no float threshold decides how many,
+        so the result is the same on every machine).
     reg : float
         Added to the diagonal of every covariance (cm², >= 0), so a component can never shrink
         onto a single point.
@@ -214,20 +246,22 @@ def fit_gmm(
     s, n, _ = x.shape
     k = check_int("components", components, minimum=1, maximum=n)
     max_iter = check_int("max_iter", max_iter, minimum=1)
-    tol = check_real("tol", tol, minimum=0.0)
-    reg = check_real("reg", reg, minimum=0.0)
+    tol = None if tol is None else check_real("tol", tol, minimum=0.0)
+    reg = check_real("reg", reg, minimum=0.0, maximum=MAX_MAGNITUDE)
+    check_budget(_fit_cost(k, tol), points=s * n, max_iter=max_iter)
     gen = make_rng(rng)
     if init is None:
         means = _kmeanspp(x, k, gen)
     else:
-        means = np.asarray(init, dtype=float)
-        if means.shape not in ((k, 2), (s, k, 2)) or not np.all(np.isfinite(means)):
+        means = check_array("init", init, finite=False)
+        far = ~(np.abs(means) <= MAX_COORDINATE)  # NaN and inf included
+        if means.shape not in ((k, 2), (s, k, 2)) or np.any(far):
             raise ValueError(
                 f"init must be finite with shape ({k}, 2) or ({s}, {k}, 2), got {means.shape}"
             )
         means = np.broadcast_to(means, (s, k, 2)).copy()
     centred = x - x.mean(axis=1, keepdims=True)
-    data_cov = np.einsum("sni,snj->sij", centred, centred) / n + reg * np.eye(2)
+    data_cov = _matmul(centred.swapaxes(-1, -2), centred) / n + reg * np.eye(2)
     mix = Mixture(np.full((s, k), 1 / k), means, np.repeat(data_cov[:, None], k, axis=1))
 
     # EM; runs that have converged drop out of the batch, so each run stops on its own criterion
@@ -240,7 +274,7 @@ def fit_gmm(
     for i in range(max_iter):
         loglik, resp = _e_step(Mixture(w[run], mu[run], cov[run]), x[run])
         history[run, i:] = loglik[:, None]
-        keep = loglik - previous[run] >= tol
+        keep = np.full(run.size, True) if tol is None else loglik - previous[run] >= tol
         run, resp = run[keep], resp[keep]
         if run.size == 0:
             break
@@ -249,6 +283,11 @@ def fit_gmm(
         iterations[run] += 1
     mix = Mixture(w, mu, cov)
     loglik, _ = _e_step(mix, x)
+    if not np.all(np.isfinite(loglik)):  # only without regularisation: fail loudly, not NaN
+        raise ValueError(
+            "reg must be > 0 for these points (a component shrank onto a point or a line, so "
+            f"its covariance is singular), got {reg}"
+        )
     hist = history[:, : iterations.max() + 1]
     hist[:, -1] = loglik  # runs that stopped earlier repeat their final value
     if single:
@@ -256,11 +295,29 @@ def fit_gmm(
     return GMMFit(mix, loglik, hist, iterations)
 
 
+def _fit_cost(components: int, tol: float | None = None):
+    """(bytes, steps) of :func:`fit_gmm` on ``points`` points in all, for ``check_budget``.
+
+    With a tolerance, EM is counted as 20 steps (runs on the book's data stop after about as
+    many; a run that is still improving may take up to ``max_iter``), without one as
+    ``max_iter``; every step also costs about 30 microseconds of overhead.
+    """
+
+    def cost(points: int, max_iter: int) -> tuple[int, int]:
+        nbytes = 8 * (points * (12 + 16 * components) + max_iter + 1)
+        steps = min(max_iter, 20) if tol else max_iter
+        return nbytes, 100 * steps * points * components + 30_000 * max_iter
+
+    return cost
+
+
 def sample_gmm(mixture: Mixture, size: int, *, rng: int | np.random.Generator = 0) -> np.ndarray:
     """Draw ``size`` points from each mixture of the batch, shape ``B + (size, 2)``."""
     if not isinstance(mixture, Mixture):
         raise TypeError(f"mixture must be a Mixture, got {type(mixture).__name__}")
     size = check_int("size", size, minimum=1)
+    per_draw = math.prod(mixture.weights.shape[:-1]) * (mixture.components + 16)
+    check_budget(lambda size: (8 * per_draw * size, 10 * per_draw * size), size=size)
     gen = make_rng(rng)
     batch = mixture.weights.shape[:-1]
     u = gen.random((*batch, size))
@@ -269,7 +326,8 @@ def sample_gmm(mixture: Mixture, size: int, *, rng: int | np.random.Generator = 
     z = gen.standard_normal((*batch, size, 2))
     mean = np.take_along_axis(mixture.means, comp[..., None], axis=-2)
     chol = np.take_along_axis(_chol2(mixture.covs), comp[..., None, None], axis=-3)
-    return mean + np.einsum("...ij,...j->...i", chol, z)
+    z0, z1 = z[..., 0], z[..., 1]
+    return mean + np.stack([chol[..., 0, 0] * z0, chol[..., 1, 0] * z0 + chol[..., 1, 1] * z1], -1)
 
 
 # -- the chains --------------------------------------------------------------------------------
@@ -296,6 +354,8 @@ class GMMChain:
 
     def heldout_loglik(self, heldout: np.ndarray) -> np.ndarray:
         """Mean log density (nats per point) of ``heldout`` under each model, (seeds, gens + 1)."""
+        heldout = _check_points("heldout", heldout, min_rows=1, batched=True)
+        self.mixtures._check_size("heldout", heldout)
         return self.mixtures.mean_loglik(heldout)
 
     def modes(self, min_weight: float = 0.01) -> np.ndarray:
@@ -365,7 +425,18 @@ def gmm_chain(
     components = check_int("components", components, minimum=1, maximum=data.shape[0])
     samples = check_int("samples", samples, minimum=max(components, 2))
     seeds = check_int("seeds", seeds, minimum=1)
+    max_iter = check_int("max_iter", max_iter, minimum=1)
+    tol = None if tol is None else check_real("tol", tol, minimum=0.0)
     snapshots = _check_snapshots(snapshots, generations)
+    fit_cost, rows = _fit_cost(components, tol), data.shape[0]
+
+    def cost(generations: int, samples: int, seeds: int, max_iter: int) -> tuple[int, int]:
+        size = max(rows, samples)
+        nbytes, steps = fit_cost(seeds * size, max_iter)
+        kept = seeds * ((generations + 1) * (7 * components + 4) + 2 * size * len(snapshots))
+        return nbytes + 8 * kept, (generations + 1) * steps
+
+    check_budget(cost, generations=generations, samples=samples, seeds=seeds, max_iter=max_iter)
     gen = make_rng(rng)
 
     x = np.broadcast_to(data, (seeds, *data.shape))
@@ -419,9 +490,17 @@ def kde_chain(
     data = _check_points("data", data, min_rows=2)
     generations = check_int("generations", generations, minimum=0)
     samples = check_int("samples", samples, minimum=2)
-    h = check_real("bandwidth", bandwidth, minimum=0.0)
+    h = check_scale("bandwidth", bandwidth, zero=True)
     seeds = check_int("seeds", seeds, minimum=1)
     snapshots = _check_snapshots(snapshots, generations)
+    rows = data.shape[0]
+
+    def cost(generations: int, samples: int, seeds: int) -> tuple[int, int]:
+        size = max(rows, samples)
+        kept = seeds * (4 * (generations + 1) + 2 * size * (len(snapshots) + 8))
+        return 8 * kept, generations * (seeds * samples * 60 + 60_000)
+
+    check_budget(cost, generations=generations, samples=samples, seeds=seeds)
     gen = make_rng(rng)
 
     # coordinates on axis 1 and points on the last axis: the per-set sums run over contiguous memory
@@ -434,7 +513,7 @@ def kde_chain(
             kept[t] = x.transpose(0, 2, 1).copy()
         mean[:, t] = x.mean(axis=-1)
         centred = x - mean[:, t, :, None]
-        variance[:, t] = np.einsum("sci,sci->sc", centred, centred) / x.shape[-1]
+        variance[:, t] = (centred * centred).sum(axis=-1) / x.shape[-1]
         if t < generations:
             # each new point: a random point of the current set, plus kernel noise
             pick = gen.integers(0, x.shape[-1], size=(seeds, 1, samples))
@@ -448,8 +527,13 @@ def kde_mean_loglik(points: np.ndarray, bandwidth: float, heldout: np.ndarray) -
     """Mean log density (nats per point) of ``heldout`` ``(m, 2)`` under the Gaussian kernel
     density estimate of ``points`` (``(n, 2)`` or ``(..., n, 2)``) with bandwidth h > 0."""
     points = _check_points("points", points, min_rows=1, batched=True)
-    h = check_real("bandwidth", bandwidth, minimum=0.0, strict_minimum=True)
+    h = check_scale("bandwidth", bandwidth)
     heldout = _check_points("heldout", heldout, min_rows=1)
+
+    def cost(points: int, heldout: int) -> tuple[int, int]:  # (..., m, n) pairs, a few arrays
+        return 8 * 6 * points * heldout, 30 * points * heldout
+
+    check_budget(cost, points=points.size // 2, heldout=heldout.shape[0])
     sq = ((heldout[:, None, :] - points[..., None, :, :]) ** 2).sum(axis=-1)  # (..., m, n)
     log_k = -sq / (2 * h * h) - _LOG_2PI - 2 * math.log(h) - math.log(points.shape[-2])
     return _logsumexp(log_k, axis=-1).mean(axis=-1)
@@ -496,7 +580,7 @@ def drift_theory(
 def kde_fixed_point(samples: int, bandwidth: float) -> float:
     """Where the kernel-density loop's variance per coordinate settles: (M−1)h²."""
     samples = check_int("samples", samples, minimum=2)
-    h = check_real("bandwidth", bandwidth, minimum=0.0)
+    h = check_scale("bandwidth", bandwidth, zero=True)
     return (samples - 1) * h * h
 
 
@@ -504,7 +588,7 @@ def kde_variance_theory(
     generations: int, samples: int, bandwidth: float, initial: np.ndarray | float
 ) -> np.ndarray:
     """E[S²ₜ] of the kernel-density loop: (M−1)h² + (S²₀ − (M−1)h²)((M−1)/M)ᵗ."""
-    h = check_real("bandwidth", bandwidth, minimum=0.0)
+    h = check_scale("bandwidth", bandwidth, zero=True)
     return variance_theory(generations, samples, initial, added=h * h)
 
 
@@ -512,8 +596,9 @@ def kde_variance_theory(
 def reproductions() -> list:
     """Rows of the reproductions table: the kernel-density loop settles at (M−1)h² per
     coordinate, for several M and h, while its mean keeps wandering."""
-    from ..reproduce import Reproduction, within_se
+    from ..reproduce import Reproduction, derived, within_se
 
+    key = "kazdan2025collapse"  # KDE loops are studied there; the closed forms are derived here
     train, _ = split_heldout(load_iris_petals())
     s0 = train.var(axis=0)
     rows = []
@@ -523,24 +608,26 @@ def reproductions() -> list:
         simulated, tolerance = within_se(chain.variance[:, t].mean(axis=-1))
         rows.append(
             Reproduction(
-                "shumailov2024nature",
+                key,
                 f"KDE loop: variance per coordinate → (M−1)h² (M={m}, h={h} cm, n={t})",
                 "closed form",
                 float(kde_variance_theory(t, m, h, s0)[t].mean()),
                 simulated,
                 tolerance,
+                origin=derived(key),
             )
         )
     drift = ((chain.mean[:, t] - chain.mean[:, 0]) ** 2).mean(axis=-1)
     simulated, tolerance = within_se(drift)
     rows.append(
         Reproduction(
-            "shumailov2024nature",
+            key,
             f"KDE loop: the mean wanders, E[(x̄ₙ−x̄₀)²] ≈ nh² (M={m}, h={h} cm, n={t})",
             "closed form",
             float(drift_theory(t, m, s0, h * h)[t].mean()),
             simulated,
             tolerance,
+            origin=derived(key),
         )
     )
     return rows
@@ -548,11 +635,9 @@ def reproductions() -> list:
 
 # -- helpers -----------------------------------------------------------------------------------
 def _check_points(name: str, value: object, *, min_rows: int, batched: bool = False) -> np.ndarray:
-    """A finite float array of points in the plane: shape (n, 2), or (..., n, 2) if batched."""
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}") from None
+    """A finite float array of points in the plane: shape (n, 2), or (..., n, 2) if batched,
+    coordinates within +-:data:`MAX_COORDINATE`."""
+    arr = check_array(name, value, finite=False, what="an array of numbers")
     shape_ok = arr.ndim >= 2 if batched else arr.ndim == 2
     if not shape_ok or arr.shape[-1] != 2 or arr.shape[-2] < min_rows:
         wanted = "(..., n, 2)" if batched else "(n, 2)"
@@ -563,18 +648,26 @@ def _check_points(name: str, value: object, *, min_rows: int, batched: bool = Fa
         raise ValueError(
             f"{name} must be finite, got {np.sum(~np.isfinite(arr))} non-finite values"
         )
+    if np.any(np.abs(arr) > MAX_COORDINATE):
+        raise ValueError(
+            f"{name} must be >= {-MAX_COORDINATE:g} and <= {MAX_COORDINATE:g}, "
+            f"got {arr.flat[np.argmax(np.abs(arr))]}"
+        )
     return arr
 
 
 def _check_theory(generations, samples, added, initial):
     generations = check_int("generations", generations, minimum=0)
     samples = check_int("samples", samples, minimum=2)
-    added = check_real("added", added, minimum=0.0)
-    initial = np.asarray(initial, dtype=float)
-    if initial.ndim > 1 or np.any(~np.isfinite(initial)) or np.any(initial < 0):
-        raise ValueError(
-            f"initial must be a finite variance >= 0 (one, or one per coordinate), got {initial}"
-        )
+    added = check_real("added", added, minimum=0.0, maximum=MAX_MAGNITUDE)
+    what = "a finite variance >= 0 (one, or one per coordinate)"
+    initial = check_array("initial", initial, finite=False, what=what)
+    bad = ~np.isfinite(initial) | (initial < 0) | (initial > MAX_MAGNITUDE)
+    if initial.ndim > 1 or np.any(bad):
+        raise ValueError(f"initial must be {what}, <= {MAX_MAGNITUDE:g}, got {initial}")
+    check_budget(
+        lambda generations: (8 * 6 * (generations + 1) * initial.size, 0), generations=generations
+    )
     return generations, samples, added, initial
 
 
@@ -609,9 +702,9 @@ def _e_step(mix: Mixture, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean log-likelihood per point (seeds,) and responsibilities (seeds, K, n)."""
     log_joint = mix._log_joint(x)
     top = log_joint.max(axis=-2, keepdims=True)
-    joint = np.exp(log_joint - top)
+    joint = exp(log_joint - top)
     px = joint.sum(axis=-2, keepdims=True)
-    return (np.log(px) + top).mean(axis=(-2, -1)), joint / px
+    return (log(px) + top).mean(axis=(-2, -1)), joint / px
 
 
 def _moment_features(x: np.ndarray) -> np.ndarray:
@@ -624,7 +717,7 @@ def _m_step(
     feats: np.ndarray, resp: np.ndarray, reg: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Weights, means and covariances from responsibilities (the sample's moments are kept)."""
-    m = np.matmul(resp, feats)  # (seeds, K, 6): weighted moment sums
+    m = _matmul(resp, feats)  # (seeds, K, 6): weighted moment sums
     nk = m[..., 0] + _TINY
     mx, my = m[..., 1] / nk, m[..., 2] / nk
     cxx = m[..., 3] / nk - mx * mx + reg
@@ -661,9 +754,15 @@ def _chol2(c: np.ndarray) -> np.ndarray:
 def _logsumexp(a: np.ndarray, axis: int) -> np.ndarray:
     top = np.max(a, axis=axis, keepdims=True)
     top = np.where(np.isfinite(top), top, 0.0)
-    return np.log(np.exp(a - top).sum(axis=axis)) + np.squeeze(top, axis=axis)
+    return log(exp(a - top).sum(axis=axis)) + np.squeeze(top, axis=axis)
+
+
+def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a @ b over the last two axes, summed in a fixed order (BLAS sums in an order that
+    depends on the CPU, and this loop feeds its own output back: see peakdata._portable)."""
+    return (a[..., :, :, None] * b[..., None, :, :]).sum(axis=-2)
 
 
 def _softmax(a: np.ndarray, axis: int) -> np.ndarray:
-    e = np.exp(a - np.max(a, axis=axis, keepdims=True))
+    e = exp(a - np.max(a, axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)

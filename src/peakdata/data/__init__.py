@@ -11,10 +11,24 @@ from pathlib import Path
 
 
 def path(name: str) -> Path:
-    """The path of a shipped data file, e.g. ``path("iris.csv")``."""
-    resource = files(__name__) / name
-    if not resource.is_file():
-        available = sorted(p.name for p in files(__name__).iterdir() if p.name[0] not in "_.")
+    """The path of a shipped data file, e.g. ``path("iris.csv")``.
+
+    Only the data files are served: regular files directly in this folder, not Python files and
+    not names starting with ``_`` or ``.`` (so no ``../`` paths, absolute paths or subfolders).
+    """
+    available = _shipped()
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str, one of the data files {available}, got {name!r}")
+    if name not in available:
         raise ValueError(f"name must be one of the shipped data files {available}, got {name!r}")
-    with as_file(resource) as p:
+    with as_file(files(__name__) / name) as p:
         return Path(p)
+
+
+def _shipped() -> list[str]:
+    """Names of the shipped data files (and their provenance notes), sorted."""
+    return sorted(
+        p.name
+        for p in files(__name__).iterdir()
+        if p.is_file() and p.name[0] not in "_." and not p.name.endswith((".py", ".pyc"))
+    )

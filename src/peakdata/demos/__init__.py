@@ -4,9 +4,34 @@
 >>> GaussianLoopDemo().show()   # doctest: +SKIP
 """
 
-from ._base import SITE_BUILD_ENV, Choice, Demo, Explorable, LivePanel, Series, Slider
+from ._base import (
+    MARK_KINDS,
+    MAX_PAGE_DATA_GZIP,
+    SITE_BUILD_ENV,
+    Choice,
+    Demo,
+    Explorable,
+    Heatmap,
+    Histogram,
+    Lines,
+    LivePanel,
+    Mark,
+    Overlay,
+    Points,
+    Readout,
+    Series,
+    Slider,
+    Text,
+)
 from .bias import TemperatureBiasDemo
+from .cost import CostDemo
+from .distill import DistillDemo
 from .gaussian import GaussianLoopDemo
+from .repetition import RepetitionDemo
+from .scaling import ComputeOptimalDemo
+from .stock import StockDemo
+from .synth import SyntheticIrisDemo
+from .synthtext import SyntheticTextDemo
 from .tails import TailsDemo
 from .text import TextCollapseDemo
 from .twod import KDELoopDemo
@@ -14,6 +39,16 @@ from .workflows import WorkflowsDemo
 
 #: Every demo of the book, in chapter order (benchmarks and tests iterate over it).
 ALL_DEMOS = (
+    # Part I: the peak
+    ComputeOptimalDemo,
+    StockDemo,
+    RepetitionDemo,
+    CostDemo,
+    # Part II: synthetic data
+    SyntheticIrisDemo,
+    SyntheticTextDemo,
+    DistillDemo,
+    # Part III: collapse
     GaussianLoopDemo,
     WorkflowsDemo,
     TailsDemo,
@@ -24,17 +59,34 @@ ALL_DEMOS = (
 
 __all__ = [
     "ALL_DEMOS",
+    "MARK_KINDS",
+    "MAX_PAGE_DATA_GZIP",
     "SITE_BUILD_ENV",
     "Choice",
+    "ComputeOptimalDemo",
+    "CostDemo",
     "Demo",
+    "DistillDemo",
     "Explorable",
     "GaussianLoopDemo",
+    "Heatmap",
+    "Histogram",
     "KDELoopDemo",
+    "Lines",
     "LivePanel",
+    "Mark",
+    "Overlay",
+    "Points",
+    "Readout",
+    "RepetitionDemo",
     "Series",
     "Slider",
+    "SyntheticIrisDemo",
+    "SyntheticTextDemo",
+    "StockDemo",
     "TailsDemo",
     "TemperatureBiasDemo",
+    "Text",
     "TextCollapseDemo",
     "WorkflowsDemo",
 ]

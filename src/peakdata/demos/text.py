@@ -1,16 +1,15 @@
 """Interactive demo: an n-gram model of Shakespeare trained on its own writing.
 
 Four measurements over generations, each divided by its value for the real text (generation 0):
-distinct words, words seen once, distinct word pairs, and perplexity on held-out real text. The
-chains are small (a few thousand to 40,000 words, perplexity on the first 20,000 held-out words)
-so that the whole grid of settings is computed in a few seconds; every setting is computed once
-and cached, and the live panel computes them all when it is built, so moving a control only
-redraws.
+distinct words, words seen once, distinct word pairs, and perplexity on held-out real text;
+next to them, the first lines generation n wrote (a text panel). The chains are small (a few
+thousand to 40,000 words, perplexity on the first 20,000 held-out words) so that the whole grid
+of settings is computed in a few seconds; every setting is computed once and cached, and the
+live panel computes them all when it is built, so moving a control only redraws.
 """
 
 from __future__ import annotations
 
-import itertools
 from functools import lru_cache
 
 import numpy as np
@@ -18,12 +17,14 @@ import numpy as np
 from ..collapse.text import first_words, text_chain
 from ..style import PALETTE
 from ..text import shakespeare_split
-from ._base import Choice, Demo, LivePanel, Series, Slider
+from ._base import Choice, Demo, Lines, Series, Slider, Text
 
 MAX_GENERATIONS = 10
 TEST_WORDS = 20_000
 CHAIN_SEED = 7
 ORDER = 3
+PASSAGE_LINES = 4
+"""Lines of each generation's writing shown in the text panel."""
 RATIO_FLOOR = 1e-3
 """Ratios are floored here so that a count that reaches 0 still shows on the log scale."""
 
@@ -48,20 +49,26 @@ def _ratios(workflow: str, temperature: float, words: int) -> dict[str, np.ndarr
         real=split.train,
         test=_test_text(),
         vocab_size=len(split.vocabulary),
+        excerpt_lines=PASSAGE_LINES,
     )
+    passages = {
+        n: "\n".join(split.vocabulary.decode(tokens)) for n, tokens in enumerate(chain.excerpts)
+    }
     values = {
         "vocabulary": chain.vocabulary[0],
         "hapax": chain.hapax[0],
         "distinct": chain.distinct[2][0],
         "perplexity": chain.perplexity[0],
     }
-    return {k: np.clip(v / v[0], RATIO_FLOOR, 1 / RATIO_FLOOR) for k, v in values.items()}
+    ratios = {k: np.clip(v / v[0], RATIO_FLOOR, 1 / RATIO_FLOOR) for k, v in values.items()}
+    return {**ratios, "passage": passages}
 
 
 class TextCollapseDemo(Demo):
     """A trigram model of Shakespeare, fitted generation after generation to its own writing."""
 
     title = "A trigram model of Shakespeare eats its own words"
+    precompute = True  # every setting once (a few seconds): live updates only redraw
     params = (
         Choice(
             "workflow",
@@ -73,9 +80,6 @@ class TextCollapseDemo(Demo):
         Slider("words", "words per corpus", 10_000, 40_000, 10_000, 20_000),
     )
     x_param = Slider("generations", "generations shown", 2, MAX_GENERATIONS, 1, MAX_GENERATIONS)
-    x_label = "generation n"
-    y_label = "value ÷ value for the real text (log scale)"
-    y_log = True
     series = (
         Series("vocabulary", "distinct words", PALETTE["blue"], (), 2.2, _ALL),
         Series("hapax", "words seen once", PALETTE["sky"], (), 2.2, _ALL),
@@ -84,13 +88,29 @@ class TextCollapseDemo(Demo):
             "perplexity", "perplexity on held-out real text", PALETTE["vermillion"], (), 2.2, _ALL
         ),
     )
+    panels = (
+        Lines(
+            title="Measurements over generations",
+            series=series,
+            x_label="generation n",
+            y_label="value ÷ value for the real text (log scale)",
+            log_y=True,
+            x_view="generations",
+        ),
+        Text(
+            key="passage",
+            title="The first lines generation n wrote",
+            depends_on=_ALL,
+            select="generations",
+        ),
+    )
 
-    def compute(self, workflow: str, temperature: float, words: int) -> dict[str, np.ndarray]:
+    def compute(self, workflow: str, temperature: float, words: int) -> dict:
         return _ratios(workflow, round(float(temperature), 6), int(words))
 
-    def describe(self, values: dict, curves: dict[str, np.ndarray]) -> str:
+    def describe(self, values: dict, curves: dict) -> str:
         n = int(values["generations"])
-        c = {k: v[n] for k, v in curves.items()}
+        c = {k: v[n] for k, v in curves.items() if k != "passage"}
         return (
             f"After {n} generations of {values['words']:,} words at temperature "
             f"{values['temperature']:.1f} ({values['workflow']}), the writing keeps "
@@ -98,12 +118,3 @@ class TextCollapseDemo(Demo):
             f"words seen once and {c['distinct']:.0%} of its distinct-2 share; perplexity on "
             f"held-out Shakespeare is {c['perplexity']:.2f} times that of the first model."
         )
-
-    def warm(self) -> None:
-        """Compute every setting once (a few seconds), so that live updates only redraw."""
-        for combo in itertools.product(*(p.values() for p in self.params)):
-            self.curves(**dict(zip((p.name for p in self.params), combo, strict=True)))
-
-    def live(self) -> LivePanel:
-        self.warm()
-        return super().live()

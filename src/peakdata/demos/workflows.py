@@ -23,8 +23,9 @@ _SHAPE = ("samples", "dim")
 
 @lru_cache(maxsize=128)
 def _ensemble(workflow: str, real_fraction: float, samples: int, dim: int) -> np.ndarray:
+    """Mean test error of model n, n = 0..MAX_GENERATIONS (NaN at 0: the real data, no model)."""
     error = linear_regression_chain(
-        MAX_GENERATIONS,
+        MAX_GENERATIONS - 1,
         samples,
         dim,
         workflow=workflow,
@@ -32,7 +33,14 @@ def _ensemble(workflow: str, real_fraction: float, samples: int, dim: int) -> np
         seeds=ENSEMBLE,
         rng=ENSEMBLE_SEED,
     ).error
-    return error.mean(axis=0)
+    return np.r_[np.nan, error.mean(axis=0)]
+
+
+def _theory(samples: int, dim: int, workflow: str) -> np.ndarray:
+    """Closed form for model n = 1..MAX_GENERATIONS (fit n: n σ²d/(T−d−1) for replace)."""
+    return np.r_[
+        np.nan, linear_regression_theory(MAX_GENERATIONS - 1, samples, dim, workflow=workflow)
+    ]
 
 
 class WorkflowsDemo(Demo):
@@ -55,7 +63,7 @@ class WorkflowsDemo(Demo):
         Slider("dim", "dimension d", 1, 10, 3, 4),
     )
     x_param = Slider("generations", "generations shown", 5, MAX_GENERATIONS, 5, MAX_GENERATIONS)
-    x_label = "generation n (0 = fit on real data)"
+    x_label = "generation n (model 1 is fitted to the real data)"
     y_label = "test error ‖w − w*‖² (noise σ = 1, log scale)"
     y_log = True
     series = (
@@ -83,10 +91,8 @@ class WorkflowsDemo(Demo):
     ) -> dict[str, np.ndarray]:
         return {
             "run": _ensemble(workflow, real_fraction, samples, dim),
-            "replace": linear_regression_theory(MAX_GENERATIONS, samples, dim, workflow="replace"),
-            "accumulate": linear_regression_theory(
-                MAX_GENERATIONS, samples, dim, workflow="accumulate"
-            ),
+            "replace": _theory(samples, dim, "replace"),
+            "accumulate": _theory(samples, dim, "accumulate"),
         }
 
     def describe(self, values: dict, curves: dict[str, np.ndarray]) -> str:
