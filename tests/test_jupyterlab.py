@@ -120,18 +120,18 @@ def test_demo_responds_in_jupyterlab(jupyterlab):
             before = image.get_attribute("src")
             slider = page.locator(".widget-slider .noUi-handle").first
             at_max = slider.get_attribute("aria-valuenow") == slider.get_attribute("aria-valuemax")
-            caption = page.locator(".widget-html-content").first.inner_text()
+            texts = (
+                "() => [...document.querySelectorAll('.widget-html-content')]"
+                ".map(e => e.innerText).join('|')"
+            )
+            caption = page.evaluate(texts)  # the title, the caption, a readout: all HTML widgets
             slider.focus()
             page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")  # one step
             page.wait_for_function(
                 "([el, old]) => el.src !== old", arg=[image, before], timeout=30_000
             )
             # the caption is a separate widget: its update may arrive just after the image's
-            page.wait_for_function(
-                "old => document.querySelector('.widget-html-content').innerText !== old",
-                arg=caption,
-                timeout=30_000,
-            )
+            page.wait_for_function(f"old => ({texts})() !== old", arg=caption, timeout=30_000)
         except Exception:
             shot = ROOT / "_build" / "test-artifacts" / f"jupyterlab-failure-{notebook.stem}.png"
             shot.parent.mkdir(parents=True, exist_ok=True)
