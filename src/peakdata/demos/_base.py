@@ -29,6 +29,7 @@ A demo without ``panels`` gets one :class:`Lines` panel built from its ``series`
 
 from __future__ import annotations
 
+import functools
 import gzip
 import html
 import io
@@ -1121,6 +1122,21 @@ class Demo(ABC):
     @abstractmethod
     def describe(self, values: dict, curves: dict) -> str:
         """One or two sentences that say what the figure shows, with its key numbers."""
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        """Wrap each demo's ``compute``: a direct call checks the values as a slider would."""
+        super().__init_subclass__(**kwargs)
+        compute = cls.__dict__.get("compute")
+        if compute is None or getattr(compute, "_checked", False):
+            return
+
+        @functools.wraps(compute)
+        def checked(self, **values):
+            full = self.check(**values)
+            return compute(self, **{p.name: full[p.name] for p in self.params})
+
+        checked._checked = True
+        cls.compute = checked
 
     # -- marks ---------------------------------------------------------------------------------
     def marks(self) -> tuple[Mark, ...]:
