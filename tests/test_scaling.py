@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from peakdata import reproduce, scaling
+from peakdata import scaling
 from peakdata.scaling import (
     FITS,
     R_STAR_DATA,
@@ -26,17 +26,7 @@ CHINCHILLA = 6 * 70e9 * 1.4e12  # FLOP
 
 
 @pytest.fixture
-def reproduction_rows(monkeypatch):
-    """The module's reproductions; if ``Reproduction`` has no ``origin`` field yet, a local
-    stand-in with one, so the rows can be checked before that field lands."""
-    fields = {f.name for f in dataclasses.fields(reproduce.Reproduction)}
-    if "origin" not in fields:
-
-        @dataclasses.dataclass(frozen=True)
-        class WithOrigin(reproduce.Reproduction):
-            origin: str = ""
-
-        monkeypatch.setattr(reproduce, "Reproduction", WithOrigin)
+def reproduction_rows():
     return scaling.reproductions()
 
 

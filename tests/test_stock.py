@@ -2,7 +2,6 @@
 B5), with their argument checks."""
 
 import csv
-import dataclasses
 import math
 import re
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from peakdata import reproduce, stock
+from peakdata import stock
 from peakdata.data import path
 from peakdata.stock import (
     DATASET_GROWTH_CI80,
@@ -31,17 +30,7 @@ LLAMA3 = {"dataset_tokens": 1.5e13, "start_year": 2024.3}  # 15T tokens, April 2
 
 
 @pytest.fixture
-def reproduction_rows(monkeypatch):
-    """The module's reproductions; if ``Reproduction`` has no ``origin`` field yet, a local
-    stand-in with one, so the rows can be checked before that field lands."""
-    fields = {f.name for f in dataclasses.fields(reproduce.Reproduction)}
-    if "origin" not in fields:
-
-        @dataclasses.dataclass(frozen=True)
-        class WithOrigin(reproduce.Reproduction):
-            origin: str = ""
-
-        monkeypatch.setattr(reproduce, "Reproduction", WithOrigin)
+def reproduction_rows():
     return stock.reproductions()
 
 
