@@ -1,0 +1,1 @@
+"""Part IV, living with synthetic data: what prevents collapse, and telling synthetic from real."""
