@@ -10,7 +10,7 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize
 PORTABLE := NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL AVX512_SPR" OPENBLAS_NUM_THREADS=1
 
 .PHONY: help install web-tools book lab serve test lint unit nbval site notebooks benchmark \
-        lighthouse vendor constraints clean
+        lighthouse vendor constraints clean handouts offline
 
 help:
 	@echo "make book       build the site into _build/html (creates $(VENV) on first use)"
@@ -20,6 +20,8 @@ help:
 	@echo "make notebooks  re-run every notebook and store its outputs (then commit them)"
 	@echo "make benchmark  print widget latency, kernel speed-ups and build times"
 	@echo "make lighthouse Lighthouse scores and page weights of two pages, served with gzip"
+	@echo "make handouts   student (no solutions) and instructor notebooks in _build/handouts"
+	@echo "make offline    the built site as one zip for a classroom: _build/peakdata-site.zip"
 	@echo "make vendor     refresh web/static/vendor from npm (needs Node.js)"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
@@ -75,6 +77,12 @@ site: $(STAMP) $(WEBTOOLS)
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py
+
+handouts: $(STAMP)
+	$(BIN)/python tools/handouts.py
+
+offline: book
+	$(BIN)/python tools/offline.py
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run.py
