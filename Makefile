@@ -10,7 +10,7 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize
 PORTABLE := NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL AVX512_SPR" OPENBLAS_NUM_THREADS=1
 
 .PHONY: help install web-tools book lab serve test lint unit nbval site notebooks benchmark \
-        lighthouse vendor constraints clean handouts offline
+        benchmark-lab lighthouse vendor constraints clean handouts offline slides
 
 help:
 	@echo "make book       build the site into _build/html (creates $(VENV) on first use)"
@@ -19,8 +19,10 @@ help:
 	@echo "make serve      serve _build/html on http://127.0.0.1:8000"
 	@echo "make notebooks  re-run every notebook and store its outputs (then commit them)"
 	@echo "make benchmark  print widget latency, kernel speed-ups and build times"
+	@echo "make benchmark-lab  slider moved -> figure changed in a real JupyterLab, per demo"
 	@echo "make lighthouse Lighthouse scores and page weights of two pages, served with gzip"
 	@echo "make handouts   student (no solutions) and instructor notebooks in _build/handouts"
+	@echo "make slides     the slide decks of the teaching kit in _build/html/slides"
 	@echo "make offline    the built site as one zip for a classroom: _build/peakdata-site.zip"
 	@echo "make vendor     refresh web/static/vendor from npm (needs Node.js)"
 
@@ -81,11 +83,17 @@ notebooks: $(STAMP)
 handouts: $(STAMP)
 	$(BIN)/python tools/handouts.py
 
+slides: $(STAMP)
+	$(BIN)/python tools/slides.py
+
 offline: book
 	$(BIN)/python tools/offline.py
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+benchmark-lab: $(STAMP)
+	$(BIN)/python benchmarks/lab_latency.py
 
 lighthouse: $(STAMP) $(WEBTOOLS)
 	$(BIN)/python benchmarks/lighthouse.py

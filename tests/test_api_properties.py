@@ -47,6 +47,9 @@ import peakdata.collapse.text as ctext
 import peakdata.collapse.twod as twod
 import peakdata.data as data
 import peakdata.distill as distill
+import peakdata.living.detect as ldetect
+import peakdata.living.prevent as prevent
+import peakdata.living.watermark as lwatermark
 import peakdata.scaling as scaling
 import peakdata.stock as stock
 import peakdata.style as style
@@ -2030,6 +2033,323 @@ def _check_logistic(r, kw):
 
 
 NEW_SPECS: dict[str, Spec] = {
+    # -- peakdata.living.prevent
+    "peakdata.living.prevent.accepted_gaussian": Spec(
+        prevent.accepted_gaussian,
+        {
+            "mu": P(
+                st.one_of(
+                    st.floats(-5, 5),
+                    st.lists(st.floats(-5, 5), min_size=3, max_size=3).map(np.array),
+                ),
+                st.sampled_from([np.float32(1.0), 1e100, [0.0, 1.0, 2.0], np.array(-1e100)]),
+                st.sampled_from([math.nan, math.inf, "0", None, 1e101, [[0.0], [0.0, 1.0]]]),
+            ),
+            "sigma": Positive(0.1, 5, maximum=1e100),
+            "centre": Real(-5, 5),
+            "width": Real(0.1, 5, minimum=0.0, strict=True),
+        },
+        check=lambda r, kw: (
+            _shape(r[0], np.broadcast_shapes(np.shape(kw["mu"]), np.shape(kw["sigma"]))),
+            _ok(np.all(r[1] <= np.asarray(kw["sigma"], dtype=float) * (1 + 1e-12))),
+        ),
+    ),
+    "peakdata.living.prevent.acceptance_rate": Spec(
+        prevent.acceptance_rate,
+        {
+            "mu": P(
+                st.one_of(
+                    st.floats(-5, 5),
+                    st.lists(st.floats(-5, 5), min_size=3, max_size=3).map(np.array),
+                ),
+                st.sampled_from([np.float32(1.0), 1e100, [0.0, 1.0, 2.0], np.array(-1e100)]),
+                st.sampled_from([math.nan, math.inf, "0", None, 1e101, [[0.0], [0.0, 1.0]]]),
+            ),
+            "sigma": Positive(0.1, 5, maximum=1e100),
+            "centre": Real(-5, 5),
+            "width": Real(0.1, 5, minimum=0.0, strict=True),
+        },
+        check=lambda r, kw: _probability(r),
+    ),
+    "peakdata.living.prevent.verify": Spec(
+        prevent.verify,
+        {
+            "candidates": P(
+                st.lists(st.floats(-5, 5), min_size=0, max_size=6).map(np.array),
+                st.sampled_from([np.zeros((2, 3)), np.float32(1.0), [1e100, -1e100], 0.5]),
+                st.sampled_from([[math.nan], "x", None, [1e101], [[1.0], [1.0, 2.0]]]),
+            ),
+            "centre": Real(-5, 5),
+            "width": Real(0.1, 5, minimum=0.0, strict=True),
+            "rng": Seed(),
+        },
+        check=lambda r, kw: _ok(r.dtype == bool and r.shape == np.shape(kw["candidates"])),
+    ),
+    "peakdata.living.prevent.prevent_chain": Spec(
+        prevent.prevent_chain,
+        {
+            "generations": Int(0, 5),
+            "samples": Int(2, 8),
+            "real_fraction": Fraction(),
+            "workflow": Choice(prevent.WORKFLOWS, optional=True),
+            "centre": Real(-3, 3, optional=True),
+            "width": Real(0.1, 5, minimum=0.0, strict=True, optional=True, none_ok=True),
+            "seeds": Int(1, 3, optional=True),
+            "rng": Seed(),
+            "mu0": Real(-5, 5, optional=True),
+            "sigma0": Real(0.1, 5, minimum=0.0, strict=True, optional=True),
+            "fit_spread": Bool(),
+        },
+        check=lambda r, kw: (
+            _shape(r.mu, (int(kw.get("seeds", 1)), _gens(kw))),
+            _shape(r.sigma, (int(kw.get("seeds", 1)), _gens(kw))),
+            _ok(np.all(r.sigma >= 0)),
+        ),
+        allow_nan=("acceptance",),  # documented: NaN where no verifier ran
+    ),
+    "peakdata.living.prevent.verified_theory": Spec(
+        prevent.verified_theory,
+        {
+            "generations": Int(0, 30),
+            "samples": Int(4, 100),
+            "centre": Real(-3, 3),
+            "width": Real(0.1, 5, minimum=0.0, strict=True),
+            "mu0": Real(-5, 5, optional=True),
+            "sigma0": Real(0.1, 5, minimum=0.0, strict=True, optional=True),
+        },
+        check=_series_check(["mean_precision", "mean_natural_mean", "map_mu", "map_var"]),
+    ),
+    "peakdata.living.prevent.verified_centre_theory": Spec(
+        prevent.verified_centre_theory,
+        {
+            "generations": Int(0, 30),
+            "samples": Int(2, 100),
+            "centre": Real(-3, 3, optional=True),
+            "width": Real(0.1, 5, minimum=0.0, strict=True, optional=True, none_ok=True),
+            "mu0": Real(-5, 5, optional=True),
+            "sigma0": Real(0.1, 5, minimum=0.0, strict=True, optional=True),
+        },
+        check=_series_check(["mean_mu", "mean_sq_mu_error"]),
+        allow_inf=("limit_sq_mu_error",),  # documented: inf without a verifier
+    ),
+    "peakdata.living.prevent.mitigation_map": Spec(
+        prevent.mitigation_map,
+        {
+            "generations": Int(0, 30),
+            "real_fraction": Fraction(),
+            "workflow": Choice(prevent.WORKFLOWS, optional=True),
+            "centre": Real(-3, 3, optional=True),
+            "width": Real(0.1, 5, minimum=0.0, strict=True, optional=True, none_ok=True),
+            "mu0": Real(-5, 5, optional=True),
+            "sigma0": Real(0.1, 5, minimum=0.0, strict=True, optional=True),
+        },
+        check=_series_check(["mu", "var"]),
+    ),
+    "peakdata.living.prevent.fresh_real_theory": Spec(
+        prevent.fresh_real_theory,
+        {
+            "generations": Int(0, 30),
+            "samples": Int(2, 100),
+            "real_fraction": Fraction(optional=False),
+            "sigma0": Real(0.1, 5, minimum=0.0, strict=True, optional=True),
+        },
+        check=_series_check(["mean_var", "mean_sq_mu_error"]),
+    ),
+    "peakdata.living.prevent.critical_share": Spec(
+        prevent.critical_share,
+        {"samples": Int(2, 100), "level": Real(0.05, 0.5, minimum=0.0, strict=True)},
+        check=lambda r, kw: _ok(0.0 <= r <= 1.0),
+    ),
+    "peakdata.living.prevent.crossing_generation": Spec(
+        prevent.crossing_generation,
+        {
+            "samples": Int(2, 100),
+            "real_fraction": Fraction(optional=False),
+            "level": Real(0.05, 1.0, minimum=0.0, maximum=1.0, strict=True),
+        },
+        check=lambda r, kw: _ok(r >= 0),
+        allow_inf=("result",),  # documented: inf where the loop never falls to the level
+    ),
+    # -- peakdata.living.watermark
+    "peakdata.living.watermark.green_mask": Spec(
+        lwatermark.green_mask,
+        {
+            "tokens": PLAIN_TOKENS,
+            "key": (
+                _WM_KEY := P(
+                    st.integers(0, 2**40),
+                    st.sampled_from([0, 2**63 - 1, np.int32(7), np.uint16(3), np.int64(5)]),
+                    st.sampled_from([-1, 2.5, "3", None, True, math.nan, 2**63, [1, 2], 1j]),
+                )
+            ),
+            "gamma": (_WM_GAMMA := Real(0.05, 0.95, minimum=0.0, strict=True, maximum=0.99)),
+            "offsets": (
+                _WM_OFFSETS := P(
+                    st.sampled_from([None, "whole"]),  # "whole": [0, len(tokens)], set by fix
+                    None,
+                    st.sampled_from(["abc", [0], [1, 2], [[0, 1]], [0, 10**6], [0.0, 1.0]]),
+                    optional=True,
+                )
+            ),
+        },
+        fix=(
+            _wm_offsets := lambda v: (
+                {**v, "offsets": [0, np.asarray(v["tokens"]).size]}
+                if v.get("offsets") == "whole"
+                else v
+            )
+        ),
+        check=lambda r, kw: _ok(r.dtype == bool and r.shape == (np.asarray(kw["tokens"]).size,)),
+    ),
+    "peakdata.living.watermark.watermark_score": Spec(
+        lwatermark.watermark_score,
+        {
+            "tokens": PLAIN_TOKENS,
+            "key": _WM_KEY,
+            "gamma": _WM_GAMMA,
+            "offsets": _WM_OFFSETS,
+            "unique": Bool(),
+        },
+        fix=_wm_offsets,
+        check=lambda r, kw: (
+            _shape(r.z, (1,)),
+            _ok(0 <= r.green[0] <= r.scored[0] <= np.asarray(kw["tokens"]).size),
+        ),
+        allow_nan=("z", "p_value"),  # a text with no token scored
+    ),
+    "peakdata.living.watermark.false_positive_rate": Spec(
+        lwatermark.false_positive_rate,
+        {"threshold": Real(-5, 8, minimum=-40.0, maximum=40.0)},
+        check=lambda r, kw: _probability(r),
+    ),
+    "peakdata.living.watermark.watermark_sample": Spec(
+        lwatermark.watermark_sample,
+        {
+            "model": P(st.sampled_from([MODEL, MODEL2]), None, st.sampled_from(["m", None])),
+            "words": Int(1, 50),
+            "key": P(
+                st.integers(0, 2**40),
+                st.sampled_from([0, 2**63 - 1, np.int32(7)]),
+                st.sampled_from([-1, 2.5, "3", None, True, [1], 2**63]),
+            ),
+            "delta": Real(0, 5, minimum=0.0, maximum=20.0, optional=True),
+            "gamma": dataclasses.replace(_WM_GAMMA, optional=True),
+            "temperature": Real(0.2, 3, minimum=0.0, strict=True, optional=True),
+            "rng": Seed(),
+            "max_line_words": Int(1, 20, optional=True),
+        },
+        check=lambda r, kw: _check_sample(r, {"self": kw["model"]}),
+    ),
+    "peakdata.living.watermark.paraphrase": Spec(
+        lwatermark.paraphrase,
+        {
+            "tokens": P(
+                TOKENS_OF_MODEL.good,
+                TOKENS_OF_MODEL.edge,
+                st.sampled_from(BAD_TOKENS + [np.array([VOCAB, EOS])]),
+            ),
+            "model": P(st.just(MODEL), None, st.sampled_from([MODEL2, "m", None])),
+            "share": Fraction(optional=False),
+            "rng": Seed(),
+        },
+        check=lambda r, kw: _ok(r.shape == (np.asarray(kw["tokens"]).size,)),
+    ),
+    # -- peakdata.living.detect
+    "peakdata.living.detect.text_pieces": Spec(
+        ldetect.text_pieces,
+        {
+            "tokens": Corpus(),
+            "sizes": P(
+                st.just([1]),
+                st.sampled_from([(1,), np.array([1]), [1, 1], [10**12]]),
+                st.sampled_from(["1", 5, None, [0], [-1], [1.5], [None]]),
+            ),
+        },
+        check=lambda r, kw: _ok(all(p[-1] == EOS for p in r)),
+    ),
+    "peakdata.living.detect.text_windows": Spec(
+        ldetect.text_windows,
+        {"tokens": Corpus(), "words": Int(1, 5)},
+        check=lambda r, kw: _ok(r[1][-1] == r[0].size and np.all(np.diff(r[1]) > 0)),
+    ),
+    "peakdata.living.detect.window_features": Spec(
+        ldetect.window_features,
+        {
+            "tokens": TOKENS_OF_MODEL,
+            "reference": P(st.just(MODEL), None, st.sampled_from([MODEL2, "m", None])),
+            "words": Int(2, 5, optional=True),
+            "add_k": Real(0, 2, minimum=0.0, optional=True),
+        },
+        check=lambda r, kw: _ok(r.ndim == 2 and r.shape[1] == 4),
+        allow_nan=("result",),  # distinct-2 of a window whose words are all in different lines
+        allow_inf=("result",),  # add_k = 0: a word the reference never saw
+    ),
+    "peakdata.living.detect.fit_detector": Spec(
+        ldetect.fit_detector,
+        {
+            "real": (
+                _FEATURES := P(
+                    st.integers(2, 8).flatmap(
+                        lambda n: st.lists(st.floats(-5, 5), min_size=2 * n, max_size=2 * n).map(
+                            lambda v: np.array(v).reshape(-1, 2)
+                        )
+                    ),
+                    st.sampled_from(
+                        [np.zeros((2, 2)), np.ones((3, 2), np.float32), [[0.0, 1.0], [1.0, 0.0]]]
+                    ),
+                    st.sampled_from(
+                        [
+                            np.zeros((1, 2)),
+                            np.zeros(4),
+                            "x",
+                            None,
+                            [[math.nan, 0.0], [0.0, 0.0]],
+                            np.zeros((3, 9)),
+                            np.zeros((3, 0)),
+                        ]
+                    ),
+                )
+            ),
+            "synthetic": _FEATURES,
+            "l2": Real(1e-3, 1, minimum=0.0, maximum=1e6, optional=True),
+        },
+        check=lambda r, kw: _shape(r.coef, (3,)),
+    ),
+    "peakdata.living.detect.balanced_accuracy": Spec(
+        ldetect.balanced_accuracy,
+        {
+            "detector": P(
+                st.just(
+                    _DETECTOR := ldetect.fit_detector(
+                        np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]),
+                        np.array([[2.0, 2.0], [3.0, 1.0], [1.0, 3.0]]),
+                    )
+                ),
+                None,
+                st.sampled_from(["d", None, MODEL]),
+            ),
+            "real": (
+                _ROWS := dataclasses.replace(  # a single window is valid here
+                    _FEATURES,
+                    bad=st.sampled_from(
+                        [np.zeros(4), "x", None, np.zeros((3, 9)), np.zeros((3, 0))]
+                    ),
+                )
+            ),
+            "synthetic": _ROWS,
+        },
+        check=lambda r, kw: _probability(r),
+    ),
+    "peakdata.living.detect.Detector.scores": Spec(
+        ldetect.Detector.scores,
+        {"self": Fixed(_DETECTOR), "features": _ROWS},
+        check=lambda r, kw: _ok(r.shape == (np.shape(kw["features"])[0],)),
+    ),
+    "peakdata.living.detect.Detector.flags": Spec(
+        ldetect.Detector.flags,
+        {"self": Fixed(_DETECTOR), "features": _ROWS},
+        check=lambda r, kw: _ok(r.dtype == bool),
+    ),
     # -- peakdata.collapse.fixed_real
     "peakdata.collapse.fixed_real.synthetic_count": Spec(
         fixed_real.synthetic_count,

@@ -564,7 +564,12 @@ class NGramModel:
         gen = make_rng(rng)
         if np.any(self.tokens_seen == 0):
             raise ValueError("every model must have seen some text before it can write")
-        sampler = self._sampler(temperature, top_k, top_p)
+        return self._write(self._sampler(temperature, top_k, top_p), words, gen, max_line_words)
+
+    def _write(
+        self, sampler: _Sampler, words: int, gen: np.random.Generator, max_line_words: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The body of :meth:`sample` for a given sampler (checked arguments)."""
         if np.any(sampler.mute):
             raise ValueError(
                 "top_k, top_p and temperature must leave a word to start a line with: after the "
@@ -773,10 +778,18 @@ class _Sampler:
     of the context that follows, and ``bos[g]`` the rank of model g's start-of-line context.
     With ``top_k`` or ``top_p`` the entries a context does not keep are left out of the table
     (every context keeps at least its most likely token, so the contexts and their ranks stay).
+    ``entry_weight`` (optional, > 0, one per entry of ``model.keys[-1]``) multiplies each entry's
+    tempered weight before truncation and renormalisation: a watermark's bias of the next-token
+    distribution (:mod:`peakdata.living.watermark`). Without it every output is unchanged.
     """
 
     def __init__(
-        self, model: NGramModel, temperature: float, top_k: int | None = None, top_p: float = 1.0
+        self,
+        model: NGramModel,
+        temperature: float,
+        top_k: int | None = None,
+        top_p: float = 1.0,
+        entry_weight: np.ndarray | None = None,
     ) -> None:
         v, n = model.vocab_size, model.order
         keys, counts = model.keys[-1], model.counts[-1]
@@ -788,6 +801,8 @@ class _Sampler:
         else:
             logw = log(counts) / temperature
             weight = exp(logw - np.maximum.reduceat(logw, starts)[rank])
+        if entry_weight is not None:
+            weight = weight * entry_weight
         if top_k is not None or top_p < 1.0:
             kept = _truncation(counts, weight, starts, rank, top_k, top_p)
             keys, weight, rank = keys[kept], weight[kept], rank[kept]

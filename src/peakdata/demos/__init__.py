@@ -25,8 +25,10 @@ from ._base import (
 )
 from .bias import TemperatureBiasDemo
 from .cost import CostDemo
+from .detect import WatermarkDemo
 from .distill import DistillDemo
 from .gaussian import GaussianLoopDemo
+from .prevent import PreventCollapseDemo
 from .repetition import RepetitionDemo
 from .scaling import ComputeOptimalDemo
 from .stock import StockDemo
@@ -55,6 +57,9 @@ ALL_DEMOS = (
     TextCollapseDemo,
     KDELoopDemo,
     TemperatureBiasDemo,
+    # Part IV: living with synthetic data
+    PreventCollapseDemo,
+    WatermarkDemo,
 )
 
 __all__ = [
@@ -77,6 +82,7 @@ __all__ = [
     "Mark",
     "Overlay",
     "Points",
+    "PreventCollapseDemo",
     "Readout",
     "RepetitionDemo",
     "Series",
@@ -88,5 +94,6 @@ __all__ = [
     "TemperatureBiasDemo",
     "Text",
     "TextCollapseDemo",
+    "WatermarkDemo",
     "WorkflowsDemo",
 ]
