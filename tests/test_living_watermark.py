@@ -67,7 +67,9 @@ def test_z_score_is_the_green_count_test():
 
 def test_unwatermarked_z_is_standard_normal_over_keys_and_texts(writer, plain):
     """Each text is scored with its own key: mean 0 and sd 1 within Monte Carlo error."""
-    for words, texts in ((50, 800), (200, 500)):
+    # 120,000 words: 2,400 texts of 50 words, 600 of 200. The bounds are 4 standard errors; a
+    # z with the wrong variance (T gamma, sd 0.87) or with one shared key (mean -0.2) fails them
+    for words, texts in ((50, 2_400), (200, 600)):
         tokens, offsets = first_texts(plain, words, texts)
         z = watermark_score(tokens, np.arange(texts) + 100, offsets=offsets).z
         se = 1 / math.sqrt(texts)
@@ -96,6 +98,17 @@ def test_repeated_pairs_inflate_the_variance_unless_scored_once(plain):
     assert inflation > 1.1
     # ... which the 110 texts show as a wider spread than with each pair scored once
     assert every.z.std(ddof=1) > once.z.std(ddof=1)
+
+
+def test_every_token_z_is_too_wide_on_long_texts_and_each_pair_once_is_not(writer):
+    long = writer.sample(600_000, rng=12)[0]
+    tokens, offsets = first_texts(long, 1_000, 600)
+    keys = np.arange(600)
+    se_sd = 1 / math.sqrt(2 * 600)  # standard error of a standard deviation of 600 normals
+    once = watermark_score(tokens, keys, offsets=offsets).z
+    every = watermark_score(tokens, keys, offsets=offsets, unique=False).z
+    assert abs(once.std(ddof=1) - 1) < 4 * se_sd and abs(once.mean()) < 4 / math.sqrt(600)
+    assert every.std(ddof=1) > 1 + 3 * se_sd
 
 
 def test_watermark_sample_biases_the_next_token_distribution():

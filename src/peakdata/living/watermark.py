@@ -20,9 +20,10 @@ Two choices of this module, not of the paper:
   vocabulary on average, not exactly), and the membership of any pair costs a few integer
   operations, the same on every machine, with no list ever stored;
 * :func:`watermark_score` scores each distinct (previous token, token) pair of a text once by
-  default (``unique=True``). n-gram text repeats pairs (*i am*, *of the*) many times, and the
-  green status of a repeated pair is the same every time: counted repeatedly, they make ``G`` vary
-  more than the binomial ``T gamma (1 - gamma)`` and the z-score is no longer standard normal.
+  default (``unique=True``), as Fernandez et al. (2023) propose. n-gram text repeats pairs
+  (*i am*, *of the*) many times, and the green status of a repeated pair is the same every
+  time: counted repeatedly, they make ``G`` vary more than the binomial ``T gamma (1 - gamma)``
+  and the z-score is no longer standard normal.
 
 The line structure of the book's corpora is kept: the first token of a line follows ``BOS``.
 """
@@ -39,7 +40,7 @@ from .._portable import exp
 from ..text import BOS, EOS, NGramModel, _check_tokens, _codes, _Sampler
 
 GAMMA = 0.25
-"""Default share of the vocabulary in each green list (Kirchenbauer et al. use 0.25 and 0.5)."""
+"""Default share of the vocabulary in each green list (a value Kirchenbauer et al. use)."""
 
 DELTA = 2.0
 """Default watermark strength: the bias added to the logits of green tokens."""
