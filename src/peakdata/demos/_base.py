@@ -29,16 +29,18 @@ A demo without ``panels`` gets one :class:`Lines` panel built from its ``series`
 
 from __future__ import annotations
 
+import collections
 import functools
 import gzip
 import html
-import io
 import itertools
 import json
 import math
 import os
+import struct
 import textwrap
 import time
+import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -110,7 +112,7 @@ class Slider:
             description=self.label,
             continuous_update=False,
             style={"description_width": "initial"},
-            layout=w.Layout(width="340px"),
+            layout=w.Layout(width="340px", max_width="100%"),  # fits a 390 px phone
         )
 
     def vega_bind(self) -> dict:
@@ -1223,6 +1225,9 @@ class Demo(ABC):
         return self.explorable() if os.environ.get(SITE_BUILD_ENV) else self.live()
 
 
+LIVE_TITLE_CHARS = 66
+"""A live figure's title longer than this is set on two lines (it is centred over the axes)."""
+
 TEXT_LAYOUTS = 4096
 """Text layouts the live panels' renderer keeps (tick labels repeat from one redraw to the next)."""
 
@@ -1311,6 +1316,80 @@ def _canvas_class():
     return Canvas
 
 
+class _TickMemo:
+    """A context in which an axes lays out each axis's ticks once.
+
+    Drawing an axes, matplotlib lays out the ticks and measures their labels three times: to
+    place the title, to place the axis label, and to draw them; nothing changes in between.
+    Inside the context each axis's ``_update_ticks`` and ``_get_ticklabel_bboxes`` keep their
+    first result (a full redraw takes about 40 % less time, with the same pixels); outside it
+    they are matplotlib's own. Does nothing where this matplotlib lacks those methods.
+    """
+
+    def __init__(self, ax) -> None:
+        self.on = False
+        self.memo: dict = {}
+        for axis in (ax.xaxis, ax.yaxis):
+            if hasattr(axis, "_update_ticks") and hasattr(axis, "_get_ticklabel_bboxes"):
+                self._wrap(axis)
+
+    def _wrap(self, axis) -> None:
+        update, boxes = axis._update_ticks, axis._get_ticklabel_bboxes
+
+        def _update_ticks():
+            if not self.on:
+                return update()
+            key = ("ticks", id(axis))
+            if key not in self.memo:
+                self.memo[key] = update()
+            return self.memo[key]
+
+        def _get_ticklabel_bboxes(ticks, renderer=None):
+            if not self.on:
+                return boxes(ticks, renderer)
+            key = ("boxes", id(axis), id(ticks), id(renderer))
+            if key not in self.memo:
+                self.memo[key] = boxes(ticks, renderer)
+            return self.memo[key]
+
+        axis._update_ticks = _update_ticks
+        axis._get_ticklabel_bboxes = _get_ticklabel_bboxes
+
+    def __enter__(self) -> _TickMemo:
+        self.memo.clear()
+        self.on = True
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.on = False
+        self.memo.clear()
+
+
+def _png_rgb(rgba: np.ndarray) -> bytes:
+    """An RGB PNG of an ``(h, w, 4)`` RGBA image (alpha dropped: a figure's face is opaque).
+
+    Rows unfiltered, deflated at zlib level 1: on a plot (mostly flat colour) about as small as
+    Pillow's PNG at its fastest level, which filters every row adaptively, and 2-3 times faster
+    to encode; the pixels are the same.
+    """
+    h, w = rgba.shape[:2]
+    raw = np.zeros((h, 1 + 3 * w), np.uint8)  # each row: filter type 0, then its RGB bytes
+    raw[:, 1:] = rgba[:, :, :3].reshape(h, 3 * w)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw.tobytes(), 1))
+        + chunk(b"IEND", b"")
+    )
+
+
 class LivePanel:
     """ipywidgets controls over matplotlib figures, one per plotted mark, updated in place.
 
@@ -1338,6 +1417,7 @@ class LivePanel:
         self.figures: dict[str, Figure] = {}
         self._main_axes: dict[str, object] = {}
         self._layers: dict[str, dict] = {}
+        self._tick_memos: dict[str, _TickMemo] = {}
         self.images: dict[str, object] = {}
         self.axes = []
         for m in plotted:
@@ -1345,16 +1425,24 @@ class LivePanel:
             _canvas_class()(figure)
             ax = figure.add_subplot()
             self.state[m.key] = m.live_init(ax, self._curves, self.values)
-            if single:
-                ax.set_title(demo.title)
+            if single:  # a long title would reach (or pass) the figure's edges: two lines
+                title = demo.title
+                if len(title) > LIVE_TITLE_CHARS:
+                    title = textwrap.fill(title, len(title) // 2 + 8)
+                ax.set_title(title)
             if ax.get_legend_handles_labels()[0]:
                 figure.legend(loc="outside lower center", ncols=2, fontsize=8, frameon=False)
             self.figures[m.key], self.axes = figure, [*self.axes, ax]
             self._main_axes[m.key] = ax
-            width = "100%" if single else "49%"
-            self.images[m.key] = w.Image(
-                format="png", layout=w.Layout(max_width="100%", width=width, min_width="320px")
+            self._tick_memos[m.key] = _TickMemo(ax)
+            # two figures side by side, or one per row (the whole width) on a narrow screen;
+            # never wider than the picture's own pixels (an enlarged PNG is blurred)
+            layout = w.Layout(
+                width="100%" if single else "49%",
+                max_width=f"min(100%, {round(figure.bbox.width)}px)",
+                min_width="min(320px, 100%)",
             )
+            self.images[m.key] = w.Image(format="png", layout=layout)
         for m in self.marks:
             if not m.in_figure:
                 self.state[m.key] = m.live_init(None, self._curves, self.values)
@@ -1383,6 +1471,10 @@ class LivePanel:
             ]
         )
         self.last_update_seconds = self.last_update_cpu_seconds = 0.0
+        self._draw_seconds = self._png_seconds = 0.0
+        self.update_log: collections.deque[dict] = collections.deque(maxlen=256)
+        """Per update: when it began (``time.time()``, comparable with a browser's clock on the
+        same machine) and its seconds of compute, draw, PNG encoding, in all, and CPU."""
         self._redraw(None)
         for figure in self.figures.values():
             figure.set_layout_engine("none")  # keep the first layout: redraws stay fast
@@ -1410,9 +1502,11 @@ class LivePanel:
 
     def _redraw(self, changed: set[str] | None, recompute: bool = True) -> None:
         """Redraw the marks that ``changed`` touches (all of them when ``None``)."""
-        start, cpu = time.perf_counter(), time.process_time()
+        start, cpu, began = time.perf_counter(), time.process_time(), time.time()
         if recompute and (changed is None or changed & {p.name for p in self.demo.params}):
             self._curves = self.demo.curves(**self.values)
+        computed = time.perf_counter()
+        self._draw_seconds = self._png_seconds = 0.0
         for m in self.marks:
             if changed is None or changed & self._inputs(m):
                 m.live_update(self.state[m.key], self._curves, self.values)
@@ -1421,6 +1515,16 @@ class LivePanel:
         self.caption.value = html.escape(self.demo.describe(self.values, self._curves))
         self.last_update_seconds = time.perf_counter() - start
         self.last_update_cpu_seconds = time.process_time() - cpu
+        self.update_log.append(
+            {
+                "at": began,
+                "compute": computed - start,
+                "draw": self._draw_seconds,
+                "png": self._png_seconds,
+                "total": self.last_update_seconds,
+                "cpu": self.last_update_cpu_seconds,
+            }
+        )
 
     def _layer(self, mark: Mark) -> dict:
         """Set up blitting for ``mark``'s figure: its redrawn artists, the cached background
@@ -1450,7 +1554,8 @@ class LivePanel:
         signature = (ax.get_xlim(), ax.get_ylim(), mark.live_signature(self.state[key]))
         if not layer["moving"] or layer["static"] is None or signature != layer["signature"]:
             canvas.restore_region(layer["base"])
-            ax.draw(renderer)
+            with self._tick_memos[key]:
+                ax.draw(renderer)
             layer["static"] = canvas.copy_from_bbox(figure.bbox)
             layer["signature"] = signature
         else:
@@ -1459,16 +1564,13 @@ class LivePanel:
             artist.draw(renderer)
 
     def _png(self, key: str) -> bytes:
-        from PIL import Image
-
+        start = time.perf_counter()
         self._draw(key)
-        canvas = self.figures[key].canvas
-        rgba = Image.frombuffer(
-            "RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1
-        )
-        buffer = io.BytesIO()
-        rgba.convert("RGB").save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        drawn = time.perf_counter()
+        data = _png_rgb(np.asarray(self.figures[key].canvas.buffer_rgba()))
+        self._draw_seconds += drawn - start
+        self._png_seconds += time.perf_counter() - drawn
+        return data
 
     def png(self, figure=None) -> bytes:
         """A figure (the first by default) drawn as the reader sees it, encoded as PNG."""
