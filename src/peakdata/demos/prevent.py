@@ -115,7 +115,7 @@ class PreventCollapseDemo(Demo):
             "verifier",
             "verifier",
             (("none", "none"), ("lenient", "lenient (s = 3σ)"), ("strict", "strict (s = σ)")),
-            "none",
+            "lenient",  # the centre slider below acts only with a verifier
         ),
         Slider("offset", "verifier's centre c − μ0 (in σ)", 0.0, 1.0, 0.5, 0.5),
         Slider("real_fraction", "share of fresh real data f", 0.0, 0.5, 0.1, 0.0),
