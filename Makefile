@@ -19,7 +19,7 @@ help:
 	@echo "make serve      serve _build/html on http://127.0.0.1:8000"
 	@echo "make notebooks  re-run every notebook and store its outputs (then commit them)"
 	@echo "make benchmark  print widget latency, kernel speed-ups and build times"
-	@echo "make lighthouse Lighthouse scores and page weights of two pages, served with gzip"
+	@echo "make lighthouse Lighthouse (mobile and desktop) and page weight of every page, served with gzip"
 	@echo "make vendor     refresh web/static/vendor from npm (needs Node.js)"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
