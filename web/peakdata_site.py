@@ -2,7 +2,9 @@
 
 * Tells the notebooks' kernels that the static site is being built (``PEAKDATA_SITE_BUILD``), so
   each demo renders as a kernel-free explorable instead of ipywidgets controls that would be dead.
-* Adds Vega, Vega-Lite, vega-embed and the explorable loader only to pages that show an explorable.
+* Adds the explorable loader (and its stylesheet) only to pages that show an explorable, and moves
+  each explorable's data out of the page into a small script under ``_static/explorables/``: the
+  loader fetches it, and Vega, Vega-Lite and vega-embed, only when the chart nears the viewport.
 * Keeps MathJax off pages without maths (Sphinx counts the root page's whole toctree as its own),
   and drops sphinx-thebe's scripts, which Jupyter Book 1 adds to every page although the book
   keeps thebe off: they point at a runtime on a CDN.
@@ -11,7 +13,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+from pathlib import Path
 
 from docutils import nodes
 
@@ -23,12 +28,10 @@ HTML_FIXES = {
     # myst-nb's fixed label on "Show code cell source" hides the visible text from screen readers
     '<summary aria-label="Toggle hidden content">': "<summary>",
 }
-SCRIPTS = (
-    "vendor/vega/vega.min.js",
-    "vendor/vega/vega-lite.min.js",
-    "vendor/vega/vega-embed.min.js",
-    "explorables.js",
+SPEC = re.compile(
+    r'<script type="application/json" class="peakdata-explorable-spec">(.*?)</script>', re.S
 )
+DATA_DIR = "_static/explorables"  # one script per explorable, named by its content
 
 
 def _unwanted(script, has_math: bool) -> bool:
@@ -42,10 +45,12 @@ def _page_scripts(app, pagename, templatename, context, doctree) -> None:
     if doctree is None:  # generated pages (index, search): no maths, no explorables
         doctree = nodes.Element()
     if any(MARKER in node.astext() for node in doctree.findall(nodes.raw)):
-        # before require.js (priority 500), so Vega's bundles register as globals, not AMD modules
-        for i, script in enumerate(SCRIPTS):
-            app.add_js_file(script, priority=100 + i, defer="defer")
+        # Vega itself is loaded by explorables.js when a chart nears the viewport (as AMD
+        # modules on a page that also carries require.js)
+        app.add_js_file("explorables.js", defer="defer")
         app.add_css_file("explorables.css")
+        if "body" in context:
+            context["body"] = _externalise_data(app, context["body"], context["pathto"])
     has_math = (
         next(doctree.findall(nodes.math), None) is not None
         or next(doctree.findall(nodes.math_block), None) is not None
@@ -55,6 +60,29 @@ def _page_scripts(app, pagename, templatename, context, doctree) -> None:
             context["body"] = context["body"].replace(old, new)
     scripts = context.get("script_files", [])
     scripts[:] = [s for s in scripts if not _unwanted(s, has_math)]  # the builder's own list
+
+
+def _externalise_data(app, body: str, pathto) -> str:
+    """Move each explorable's spec and data into _static/explorables/<digest>.js."""
+    target = Path(app.outdir) / DATA_DIR
+    target.mkdir(parents=True, exist_ok=True)
+
+    def move(match: re.Match) -> str:
+        data = match.group(1)
+        digest = hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
+        script = target / f"{digest}.js"
+        if not script.exists():
+            script.write_text(
+                f'(window.peakdataSpecs = window.peakdataSpecs || {{}})["{digest}"] = {data};\n',
+                encoding="utf-8",
+            )
+        src = pathto(f"{DATA_DIR}/{digest}.js", 1)
+        return (
+            '<script type="application/json" class="peakdata-explorable-spec" '
+            f'data-id="{digest}" data-src="{src}"></script>'
+        )
+
+    return SPEC.sub(move, body)
 
 
 def setup(app):
