@@ -113,6 +113,8 @@ def test_pages_load_scripts_only_from_the_site_and_only_when_needed(page):
     assert ("vendor/mathjax/tex-mml-chtml.js" in html) == has_math, "MathJax only with maths"
     assert "unpkg.com" not in html and "cdn.jsdelivr" not in html
     assert "scripts/fontawesome.js" not in html, "the theme's 1.5 MB icon script is back"
+    # the search index (which grows with the book) only on the search page
+    assert ("searchindex.js" in html) == (page == "search.html")
 
 
 MAX_PAGE_DATA_GZIP = 150_000  # DESIGN.md section 7: explorable data per page, after gzip
@@ -420,3 +422,86 @@ def test_demo_page_reads_in_both_themes(browser, server):
         assert card == "rgb(255, 255, 255)"
         context.close()
     assert backgrounds["light"] != backgrounds["dark"], "the dark theme was not applied"
+
+
+# -- layout on a desktop and a phone, light and dark ----------------------------------------------
+LAYOUT_JS = """() => {
+  // drawn and on screen (a sidebar scrolled down still counts; an off-canvas one does not)
+  const shown = (el) => {
+    const r = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && style.visibility !== "hidden"
+      && r.left < innerWidth && r.right > 0;
+  };
+  // the search controls of the page's furniture: not the search page's own form
+  const searches = [...document.querySelectorAll(
+    ".search-button-field, .search-button__button, form.bd-search")]
+    .filter((el) => !el.closest("dialog, .bd-article, .bd-search-container") && shown(el))
+    .map((el) => el.className + " at y=" + Math.round(el.getBoundingClientRect().top));
+  const header = document.querySelector("#pst-header");
+  const strip = header && shown(header)
+    ? [...header.querySelectorAll("*")].filter(shown).map((el) => el.className) : null;
+  const problems = [];
+  const inside = (r, box) => r.left >= box.left - 1 && r.right <= box.right + 1;
+  const article = (document.querySelector(".bd-article") || document.body).getBoundingClientRect();
+  document.querySelectorAll(".peakdata-explorable").forEach((card, i) => {
+    const box = card.getBoundingClientRect();
+    const svg = card.querySelector(".peakdata-explorable-chart svg");
+    if (!svg) return problems.push(`explorable ${i + 1} not drawn`);
+    const plot = svg.getBoundingClientRect();
+    if (!inside(plot, box) || card.scrollWidth > card.clientWidth + 1)
+      problems.push(`explorable ${i + 1}: chart ${Math.round(plot.width)} px in a `
+                    + `${Math.round(box.width)} px card`);
+    if (!inside(box, article)) problems.push(`explorable ${i + 1}: card outside the column`);
+    for (const text of svg.querySelectorAll("text")) {  // titles, axis titles, legends, labels
+      const r = text.getBoundingClientRect();
+      if (r.width && (!inside(r, plot) || r.top < plot.top - 1 || r.bottom > plot.bottom + 1))
+        problems.push(`explorable ${i + 1}: text clipped: ${text.textContent.slice(0, 40)}`);
+    }
+  });
+  document.querySelectorAll(".bd-article img").forEach((img) => {
+    const r = img.getBoundingClientRect();
+    if (r.width && (!inside(r, article) || r.right > innerWidth + 1))
+      problems.push(`figure ${img.getAttribute("src").split("/").pop()}: ${Math.round(r.width)}`
+                    + ` px wide in a ${Math.round(article.width)} px column`);
+  });
+  return { searches, strip, problems };
+}"""
+LAYOUT_SHOTS = {"book/intro.html"} | set(EXPLORABLE_PAGES[:1])
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_layout_on_desktop_and_phone(browser, server, width, scheme):
+    """One search field in the page's header (no empty strip holding a second one), and no chart
+    (explorable or figure) wider than its box, with no text clipped, in both themes."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    failures = []
+    for path in PAGES:
+        page.goto(f"{server}/{path}", wait_until="networkidle")
+        assert page.evaluate("document.documentElement.dataset.theme") == scheme
+        top = page.evaluate(LAYOUT_JS)
+        name = path.replace("/", "-").removesuffix(".html")
+        if path in LAYOUT_SHOTS:
+            page.screenshot(path=str(ARTIFACTS / f"layout-{name}-{width}-{scheme}.png"))
+        if len(top["searches"]) != 1:
+            failures.append(f"{path}: {len(top['searches'])} search fields: {top['searches']}")
+        if top["strip"] == []:
+            failures.append(f"{path}: an empty header strip across the top of the page")
+        _render_every_explorable(page)
+        for img in page.locator(".bd-article img").all():  # lazy figures: bring each in
+            img.scroll_into_view_if_needed()
+        failures += [f"{path}: {p}" for p in page.evaluate(LAYOUT_JS)["problems"]]
+        if path in LAYOUT_SHOTS and EXPLORABLE_PAGES and path == EXPLORABLE_PAGES[0]:
+            box = page.locator(".peakdata-explorable").first
+            box.scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / f"layout-{name}-chart-{width}-{scheme}.png"))
+            figure = page.locator(".bd-article img").first
+            figure.scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / f"layout-{name}-figure-{width}-{scheme}.png"))
+    assert page.watch.problems == [] if hasattr(page, "watch") else True
+    context.close()
+    assert failures == []

@@ -5,6 +5,9 @@
 * Adds the explorable loader (and its stylesheet) only to pages that show an explorable, and moves
   each explorable's data out of the page into a small script under ``_static/explorables/``: the
   loader fetches it, and Vega, Vega-Lite and vega-embed, only when the chart nears the viewport.
+* Drops the theme's header strip, which on a desktop held nothing but a second search field (the
+  sidebar has one), and keeps the search index off every page but the search page (see
+  ``web/_templates/layout.html``).
 * Keeps MathJax off pages without maths (Sphinx counts the root page's whole toctree as its own),
   and drops sphinx-thebe's scripts, which Jupyter Book 1 adds to every page although the book
   keeps thebe off: they point at a runtime on a CDN.
@@ -85,8 +88,15 @@ def _externalise_data(app, body: str, pathto) -> str:
     return SPEC.sub(move, body)
 
 
+def _header_without_search(app, config) -> None:
+    # pydata-sphinx-theme puts a search field in its header unless told otherwise; under
+    # sphinx-book-theme that header is an empty strip across the top of every desktop page
+    config.html_theme_options.setdefault("navbar_persistent", [])
+
+
 def setup(app):
     # Kernels started by the build inherit this environment (myst-nb runs them as subprocesses).
     os.environ["PEAKDATA_SITE_BUILD"] = "1"
+    app.connect("config-inited", _header_without_search)
     app.connect("html-page-context", _page_scripts, priority=900)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
