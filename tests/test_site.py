@@ -109,12 +109,24 @@ def test_pages_load_scripts_only_from_the_site_and_only_when_needed(page):
     assert ("_static/explorables.js" in html) == has_explorable
     # Vega is loaded by explorables.js when a chart nears the viewport, never by the page
     assert "vendor/vega/" not in html
+    # maths is typeset at build time: KaTeX's stylesheet with maths, and no MathJax at all
     has_math = 'class="math' in html
-    assert ("vendor/mathjax/tex-mml-chtml.js" in html) == has_math, "MathJax only with maths"
+    assert ("_static/katex/katex.css" in html) == has_math, "KaTeX's stylesheet only with maths"
+    assert "tex-mml-chtml" not in html and "window.MathJax" not in html, (
+        "MathJax is back (was Node.js missing at build time?)"
+    )
     assert "unpkg.com" not in html and "cdn.jsdelivr" not in html
     assert "scripts/fontawesome.js" not in html, "the theme's 1.5 MB icon script is back"
     # the search index (which grows with the book) only on the search page
     assert ("searchindex.js" in html) == (page == "search.html")
+
+
+def test_maths_fonts_are_subset_and_served_by_the_site():
+    css = (SITE / "_static" / "katex" / "katex.css").read_text(encoding="utf-8")
+    fonts = re.findall(r"url\((fonts/[^)]+)\)", css)
+    assert fonts and all(f.endswith(".woff2") for f in fonts)  # no woff or ttf fallbacks
+    for font in fonts:
+        assert (SITE / "_static" / "katex" / font).stat().st_size < 20_000, font
 
 
 MAX_PAGE_DATA_GZIP = 150_000  # DESIGN.md section 7: explorable data per page, after gzip
@@ -215,7 +227,13 @@ def test_page_loads_cleanly_in_chromium(page, server, path):
     page.goto(f"{server}/{path}", wait_until="networkidle")
     _render_every_explorable(page)
     if 'class="math' in _html(path):
-        page.wait_for_selector("mjx-container", timeout=15_000)
+        page.wait_for_selector(".katex", timeout=15_000)
+        # KaTeX's fonts arrive and are used (a missing font would fall back silently)
+        families = page.evaluate(
+            "async () => { await document.fonts.ready; return [...document.fonts]"
+            ".filter(f => f.status === 'loaded').map(f => f.family); }"
+        )
+        assert any("KaTeX" in f for f in families), families
     page.wait_for_load_state("networkidle")
     assert page.watch.problems == []
 
@@ -238,7 +256,7 @@ def test_site_works_opened_from_a_file(page):
     )
     _wait_changed(page, chart, before, f"{path} from file://: a slider")
     if 'class="math' in _html(path):
-        page.wait_for_selector("mjx-container")
+        page.wait_for_selector(".katex")
     assert page.watch.problems == []
 
 

@@ -8,7 +8,8 @@
 * Drops the theme's header strip, which on a desktop held nothing but a second search field (the
   sidebar has one), and keeps the search index off every page but the search page (see
   ``web/_templates/layout.html``).
-* Keeps MathJax off pages without maths (Sphinx counts the root page's whole toctree as its own),
+* Keeps MathJax (the fallback when the build has no Node.js for KaTeX, see ``peakdata_katex.py``)
+  off pages without maths (Sphinx counts the root page's whole toctree as its own),
   and drops sphinx-thebe's scripts, which Jupyter Book 1 adds to every page although the book
   keeps thebe off: they point at a runtime on a CDN.
 * Mends two accessibility faults of the generated HTML (see ``HTML_FIXES``), found by axe-core.
