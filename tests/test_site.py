@@ -117,8 +117,20 @@ def test_pages_load_scripts_only_from_the_site_and_only_when_needed(page):
     )
     assert "unpkg.com" not in html and "cdn.jsdelivr" not in html
     assert "scripts/fontawesome.js" not in html, "the theme's 1.5 MB icon script is back"
+    assert "styles/pydata-sphinx-theme.css" not in html, "the theme's full icon stylesheet is back"
     # the search index (which grows with the book) only on the search page
     assert ("searchindex.js" in html) == (page == "search.html")
+
+
+def test_icon_font_is_cut_to_the_icons_the_site_shows():
+    styles = SITE / "_static" / "styles" / "peakdata-theme.css"
+    css = styles.read_text(encoding="utf-8")
+    assert ".fa-bars:before" in css and ".fa-magnifying-glass:before" in css
+    assert ".fa-bicycle:before" not in css  # one of the ~2,000 icons the book never shows
+    fonts = re.findall(r"url\(([^)]+\.woff2)\)", css)
+    assert fonts and all(".subset." in f for f in fonts), fonts
+    for font in fonts:
+        assert (styles.parent / font).resolve().stat().st_size < 20_000, font
 
 
 def test_maths_fonts_are_subset_and_served_by_the_site():
