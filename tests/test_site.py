@@ -141,6 +141,23 @@ def test_maths_fonts_are_subset_and_served_by_the_site():
         assert (SITE / "_static" / "katex" / font).stat().st_size < 20_000, font
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_figures_load_lazily_with_their_size(page):
+    """Notebook figures are palette PNGs, lazy, with width and height: no layout shift."""
+    from PIL import Image
+
+    for tag in re.findall(r"<img\b[^>]*>", _html(page)):
+        src = re.search(r'src="([^"]*_images/[^"]+)"', tag)
+        if not src:
+            continue
+        assert 'loading="lazy"' in tag, tag
+        width, height = re.search(r'width="(\d+)" height="(\d+)"', tag).groups()
+        with Image.open((SITE / page).parent.joinpath(src.group(1)).resolve()) as image:
+            assert image.size == (int(width), int(height))
+            if src.group(1).endswith(".p.png"):
+                assert image.mode == "P"
+
+
 MAX_PAGE_DATA_GZIP = 150_000  # DESIGN.md section 7: explorable data per page, after gzip
 SPEC = re.compile(
     r'<script type="application/json" class="peakdata-explorable-spec"'

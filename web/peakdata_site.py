@@ -5,6 +5,9 @@
 * Adds the explorable loader (and its stylesheet) only to pages that show an explorable, and moves
   each explorable's data out of the page into a small script under ``_static/explorables/``: the
   loader fetches it, and Vega, Vega-Lite and vega-embed, only when the chart nears the viewport.
+* Makes the notebooks' figures light: a palette PNG (256 colours, no dithering: matplotlib draws
+  few colours) instead of 24-bit RGBA, loaded lazily, with its width and height in the tag so the
+  page does not shift when it arrives.
 * Drops the theme's header strip, which on a desktop held nothing but a second search field (the
   sidebar has one), and keeps the search index off every page but the search page (see
   ``web/_templates/layout.html``).
@@ -17,6 +20,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -36,6 +40,8 @@ SPEC = re.compile(
     r'<script type="application/json" class="peakdata-explorable-spec">(.*?)</script>', re.S
 )
 DATA_DIR = "_static/explorables"  # one script per explorable, named by its content
+IMG = re.compile(r"<img\b([^>]*?)\s*/?>")
+OPTIMISED = ".p.png"  # suffix of a notebook figure re-encoded as a palette PNG
 
 
 def _unwanted(script, has_math: bool) -> bool:
@@ -55,6 +61,8 @@ def _page_scripts(app, pagename, templatename, context, doctree) -> None:
         app.add_css_file("explorables.css")
         if "body" in context:
             context["body"] = _externalise_data(app, context["body"], context["pathto"])
+    if "body" in context:
+        context["body"] = _figure_tags(app, context["body"])
     has_math = (
         next(doctree.findall(nodes.math), None) is not None
         or next(doctree.findall(nodes.math_block), None) is not None
@@ -89,6 +97,68 @@ def _externalise_data(app, body: str, pathto) -> str:
     return SPEC.sub(move, body)
 
 
+def _optimise_figures(app, doctree) -> None:
+    """Point each PNG a notebook output holds at a palette copy of it, written once beside it."""
+    for node in doctree.findall(nodes.image):
+        uri = node.get("uri", "")
+        if not uri.endswith(".png") or uri.endswith(OPTIMISED) or "://" in uri:
+            continue
+        _, path = app.env.relfn2path(uri, app.env.docname)
+        source = Path(path)
+        if "jupyter_execute" not in source.parts or not source.is_file():
+            continue
+        target = source.with_name(source.stem + OPTIMISED)
+        if target.exists() or palette_png(source, target):
+            node["uri"] = uri[: -len(source.name)] + target.name
+
+
+def palette_png(source: Path, target: Path) -> bool:
+    """Write ``source`` as a 256-colour PNG (no dithering) if it is opaque and that is smaller."""
+    from PIL import Image
+
+    with Image.open(source) as image:
+        image.load()
+        if image.mode in ("RGBA", "LA") and image.getchannel("A").getextrema()[0] < 255:
+            return False  # transparent pixels: leave the figure as matplotlib wrote it
+        palette = image.convert("RGB").quantize(
+            256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+        )
+    partial = target.with_suffix(".tmp")
+    palette.save(partial, "PNG", optimize=True)
+    if partial.stat().st_size >= source.stat().st_size:
+        partial.unlink()
+        return False
+    partial.replace(target)
+    return True
+
+
+@functools.cache
+def _image_size(path: str) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return image.size
+
+
+def _figure_tags(app, body: str) -> str:
+    """Figures from _images load lazily and carry their size, so nothing shifts as they arrive."""
+    sources = {dest: src for src, dest in app.builder.images.items()}
+
+    def tag(match: re.Match) -> str:
+        attributes = match.group(1)
+        src = re.search(r'src="([^"]*_images/([^"/]+))"', attributes)
+        if not src or src.group(2) not in sources or " width=" in attributes:
+            return match.group(0)
+        try:
+            width, height = _image_size(str(Path(app.srcdir) / sources[src.group(2)]))
+        except OSError:
+            return match.group(0)
+        extra = f' width="{width}" height="{height}" loading="lazy" decoding="async"'
+        return f"<img{attributes}{extra} />"
+
+    return IMG.sub(tag, body)
+
+
 def _header_without_search(app, config) -> None:
     # pydata-sphinx-theme puts a search field in its header unless told otherwise; under
     # sphinx-book-theme that header is an empty strip across the top of every desktop page
@@ -99,5 +169,6 @@ def setup(app):
     # Kernels started by the build inherit this environment (myst-nb runs them as subprocesses).
     os.environ["PEAKDATA_SITE_BUILD"] = "1"
     app.connect("config-inited", _header_without_search)
+    app.connect("doctree-read", _optimise_figures, priority=400)  # before Sphinx collects images
     app.connect("html-page-context", _page_scripts, priority=900)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
