@@ -127,6 +127,9 @@ def test_icon_font_is_cut_to_the_icons_the_site_shows():
     css = styles.read_text(encoding="utf-8")
     assert ".fa-bars:before" in css and ".fa-magnifying-glass:before" in css
     assert ".fa-bicycle:before" not in css  # one of the ~2,000 icons the book never shows
+    assert ".spinner-grow" not in css  # a Bootstrap component the book does not use
+    theme = (styles.parent / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    assert len(css) < len(theme) / 2
     fonts = re.findall(r"url\(([^)]+\.woff2)\)", css)
     assert fonts and all(".subset." in f for f in fonts), fonts
     for font in fonts:
