@@ -116,7 +116,7 @@ def audit_page(url: str, preset: str) -> dict:
 def readme_table(pages: dict) -> str:
     lines = [
         "| page | mobile | desktop | accessibility | transferred | LCP (mobile) "
-        "| TBT (mobile) | CLS | load |",
+        "| TBT (mobile) | CLS (mobile) | load |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for page, rows in pages.items():
