@@ -20,7 +20,7 @@ help:
 	@echo "make notebooks  re-run every notebook and store its outputs (then commit them)"
 	@echo "make benchmark  print widget latency, kernel speed-ups and build times"
 	@echo "make benchmark-lab  slider moved -> figure changed in a real JupyterLab, per demo"
-	@echo "make lighthouse Lighthouse scores and page weights of two pages, served with gzip"
+	@echo "make lighthouse Lighthouse (mobile and desktop) and page weight of every page, served with gzip"
 	@echo "make handouts   student (no solutions) and instructor notebooks in _build/handouts"
 	@echo "make slides     the slide decks of the teaching kit in _build/html/slides"
 	@echo "make offline    the built site as one zip for a classroom: _build/peakdata-site.zip"

@@ -106,23 +106,86 @@ def test_pages_load_scripts_only_from_the_site_and_only_when_needed(page):
     ]
     assert not external, f"{page} loads from another host: {external}"
     has_explorable = 'class="peakdata-explorable"' in html
-    assert ("vendor/vega/vega.min.js" in html) == has_explorable
+    assert ("_static/explorables.js" in html) == has_explorable
+    # Vega is loaded by explorables.js when a chart nears the viewport, never by the page
+    assert "vendor/vega/" not in html
+    # maths is typeset at build time: KaTeX's stylesheet with maths, and no MathJax at all
     has_math = 'class="math' in html
-    assert ("vendor/mathjax/tex-mml-chtml.js" in html) == has_math, "MathJax only with maths"
+    assert ("_static/katex/katex.css" in html) == has_math, "KaTeX's stylesheet only with maths"
+    assert "tex-mml-chtml" not in html and "window.MathJax" not in html, (
+        "MathJax is back (was Node.js missing at build time?)"
+    )
     assert "unpkg.com" not in html and "cdn.jsdelivr" not in html
     assert "scripts/fontawesome.js" not in html, "the theme's 1.5 MB icon script is back"
+    assert "styles/pydata-sphinx-theme.css" not in html, "the theme's full icon stylesheet is back"
+    # the search index (which grows with the book) only on the search page
+    assert ("searchindex.js" in html) == (page == "search.html")
+
+
+def test_icon_font_is_cut_to_the_icons_the_site_shows():
+    styles = SITE / "_static" / "styles" / "peakdata-theme.css"
+    css = styles.read_text(encoding="utf-8")
+    assert ".fa-bars:before" in css and ".fa-magnifying-glass:before" in css
+    assert ".fa-bicycle:before" not in css  # one of the ~2,000 icons the book never shows
+    assert ".spinner-grow" not in css  # a Bootstrap component the book does not use
+    theme = (styles.parent / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    assert len(css) < len(theme) / 2
+    fonts = re.findall(r"url\(([^)]+\.woff2)\)", css)
+    assert fonts and all(".subset." in f for f in fonts), fonts
+    for font in fonts:
+        assert (styles.parent / font).resolve().stat().st_size < 20_000, font
+
+
+def test_maths_fonts_are_subset_and_served_by_the_site():
+    css = (SITE / "_static" / "katex" / "katex.css").read_text(encoding="utf-8")
+    fonts = re.findall(r"url\((fonts/[^)]+)\)", css)
+    assert fonts and all(f.endswith(".woff2") for f in fonts)  # no woff or ttf fallbacks
+    for font in fonts:
+        assert (SITE / "_static" / "katex" / font).stat().st_size < 20_000, font
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_figures_load_lazily_with_their_size(page):
+    """Notebook figures are palette PNGs, lazy, with width and height: no layout shift."""
+    from PIL import Image
+
+    for tag in re.findall(r"<img\b[^>]*>", _html(page)):
+        src = re.search(r'src="([^"]*_images/[^"]+)"', tag)
+        if not src:
+            continue
+        assert 'loading="lazy"' in tag, tag
+        width, height = re.search(r'width="(\d+)" height="(\d+)"', tag).groups()
+        with Image.open((SITE / page).parent.joinpath(src.group(1)).resolve()) as image:
+            assert image.size == (int(width), int(height))
+            if src.group(1).endswith(".p.png"):
+                assert image.mode == "P"
 
 
 MAX_PAGE_DATA_GZIP = 150_000  # DESIGN.md section 7: explorable data per page, after gzip
 SPEC = re.compile(
-    r'<script type="application/json" class="peakdata-explorable-spec">(.*?)</script>', re.S
+    r'<script type="application/json" class="peakdata-explorable-spec"'
+    r'(?: data-id="[^"]*" data-src="([^"]*)")?>(.*?)</script>',
+    re.S,
 )
+
+
+def _page_specs(page: str) -> list[str]:
+    """Each explorable's spec: inline, or in the data script the build moved it to."""
+    specs = []
+    for src, inline in SPEC.findall(_html(page)):
+        if src:
+            data = (SITE / page).parent.joinpath(src).resolve().read_text(encoding="utf-8")
+            inline = data.split('"] = ', 1)[1].rstrip().rstrip(";")
+        specs.append(inline)
+    return specs
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_explorable_data_per_page_stays_small(page):
-    specs = SPEC.findall(_html(page))
+    specs = _page_specs(page)
     assert len(specs) == _html(page).count('class="peakdata-explorable"')
+    for spec in specs:
+        json.loads(spec)
     size = len(gzip.compress("".join(specs).encode("utf-8"), 9))
     assert size <= MAX_PAGE_DATA_GZIP, f"{page}: {size / 1000:.0f} KB of explorable data (gzip)"
 
@@ -196,8 +259,36 @@ def test_page_loads_cleanly_in_chromium(page, server, path):
     page.goto(f"{server}/{path}", wait_until="networkidle")
     _render_every_explorable(page)
     if 'class="math' in _html(path):
-        page.wait_for_selector("mjx-container", timeout=15_000)
+        page.wait_for_selector(".katex", timeout=15_000)
+        # KaTeX's fonts arrive and are used (a missing font would fall back silently)
+        families = page.evaluate(
+            "async () => { await document.fonts.ready; return [...document.fonts]"
+            ".filter(f => f.status === 'loaded').map(f => f.family); }"
+        )
+        assert any("KaTeX" in f for f in families), families
     page.wait_for_load_state("networkidle")
+    assert page.watch.problems == []
+
+
+@pytest.mark.browser
+def test_site_works_opened_from_a_file(page):
+    """A downloaded copy (file://): the explorables' data and Vega load, and charts respond."""
+    path = EXPLORABLE_PAGES[0]
+    page.goto((SITE / path).as_uri(), wait_until="load")
+    _render_every_explorable(page)
+    box = page.locator(".peakdata-explorable").first
+    box.scroll_into_view_if_needed()
+    chart = box.locator(".peakdata-explorable-chart")
+    slider = box.locator("input[type=range]").first
+    before = _drawing(chart)
+    slider.fill(
+        slider.get_attribute("max")
+        if slider.input_value() != slider.get_attribute("max")
+        else slider.get_attribute("min")
+    )
+    _wait_changed(page, chart, before, f"{path} from file://: a slider")
+    if 'class="math' in _html(path):
+        page.wait_for_selector(".katex")
     assert page.watch.problems == []
 
 
@@ -381,3 +472,86 @@ def test_demo_page_reads_in_both_themes(browser, server):
         assert card == "rgb(255, 255, 255)"
         context.close()
     assert backgrounds["light"] != backgrounds["dark"], "the dark theme was not applied"
+
+
+# -- layout on a desktop and a phone, light and dark ----------------------------------------------
+LAYOUT_JS = """() => {
+  // drawn and on screen (a sidebar scrolled down still counts; an off-canvas one does not)
+  const shown = (el) => {
+    const r = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && style.visibility !== "hidden"
+      && r.left < innerWidth && r.right > 0;
+  };
+  // the search controls of the page's furniture: not the search page's own form
+  const searches = [...document.querySelectorAll(
+    ".search-button-field, .search-button__button, form.bd-search")]
+    .filter((el) => !el.closest("dialog, .bd-article, .bd-search-container") && shown(el))
+    .map((el) => el.className + " at y=" + Math.round(el.getBoundingClientRect().top));
+  const header = document.querySelector("#pst-header");
+  const strip = header && shown(header)
+    ? [...header.querySelectorAll("*")].filter(shown).map((el) => el.className) : null;
+  const problems = [];
+  const inside = (r, box) => r.left >= box.left - 1 && r.right <= box.right + 1;
+  const article = (document.querySelector(".bd-article") || document.body).getBoundingClientRect();
+  document.querySelectorAll(".peakdata-explorable").forEach((card, i) => {
+    const box = card.getBoundingClientRect();
+    const svg = card.querySelector(".peakdata-explorable-chart svg");
+    if (!svg) return problems.push(`explorable ${i + 1} not drawn`);
+    const plot = svg.getBoundingClientRect();
+    if (!inside(plot, box) || card.scrollWidth > card.clientWidth + 1)
+      problems.push(`explorable ${i + 1}: chart ${Math.round(plot.width)} px in a `
+                    + `${Math.round(box.width)} px card`);
+    if (!inside(box, article)) problems.push(`explorable ${i + 1}: card outside the column`);
+    for (const text of svg.querySelectorAll("text")) {  // titles, axis titles, legends, labels
+      const r = text.getBoundingClientRect();
+      if (r.width && (!inside(r, plot) || r.top < plot.top - 1 || r.bottom > plot.bottom + 1))
+        problems.push(`explorable ${i + 1}: text clipped: ${text.textContent.slice(0, 40)}`);
+    }
+  });
+  document.querySelectorAll(".bd-article img").forEach((img) => {
+    const r = img.getBoundingClientRect();
+    if (r.width && (!inside(r, article) || r.right > innerWidth + 1))
+      problems.push(`figure ${img.getAttribute("src").split("/").pop()}: ${Math.round(r.width)}`
+                    + ` px wide in a ${Math.round(article.width)} px column`);
+  });
+  return { searches, strip, problems };
+}"""
+LAYOUT_SHOTS = {"book/intro.html"} | set(EXPLORABLE_PAGES[:1])
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_layout_on_desktop_and_phone(browser, server, width, scheme):
+    """One search field in the page's header (no empty strip holding a second one), and no chart
+    (explorable or figure) wider than its box, with no text clipped, in both themes."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    failures = []
+    for path in PAGES:
+        page.goto(f"{server}/{path}", wait_until="networkidle")
+        assert page.evaluate("document.documentElement.dataset.theme") == scheme
+        top = page.evaluate(LAYOUT_JS)
+        name = path.replace("/", "-").removesuffix(".html")
+        if path in LAYOUT_SHOTS:
+            page.screenshot(path=str(ARTIFACTS / f"layout-{name}-{width}-{scheme}.png"))
+        if len(top["searches"]) != 1:
+            failures.append(f"{path}: {len(top['searches'])} search fields: {top['searches']}")
+        if top["strip"] == []:
+            failures.append(f"{path}: an empty header strip across the top of the page")
+        _render_every_explorable(page)
+        for img in page.locator(".bd-article img").all():  # lazy figures: bring each in
+            img.scroll_into_view_if_needed()
+        failures += [f"{path}: {p}" for p in page.evaluate(LAYOUT_JS)["problems"]]
+        if path in LAYOUT_SHOTS and EXPLORABLE_PAGES and path == EXPLORABLE_PAGES[0]:
+            box = page.locator(".peakdata-explorable").first
+            box.scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / f"layout-{name}-chart-{width}-{scheme}.png"))
+            figure = page.locator(".bd-article img").first
+            figure.scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / f"layout-{name}-figure-{width}-{scheme}.png"))
+    assert page.watch.problems == [] if hasattr(page, "watch") else True
+    context.close()
+    assert failures == []

@@ -22,5 +22,10 @@ mkdir -p "$out/mathjax/output/chtml/fonts" "$out/mathjax/input/tex"
 cp $nm/mathjax/es5/tex-mml-chtml.js $nm/mathjax/LICENSE "$out/mathjax/"
 cp -r $nm/mathjax/es5/output/chtml/fonts/woff-v2 "$out/mathjax/output/chtml/fonts/"
 cp -r $nm/mathjax/es5/input/tex/extensions "$out/mathjax/input/tex/"
-node -e 'const l=require("./package-lock.json").packages; for (const p of ["vega","vega-lite","vega-embed","requirejs","@jupyter-widgets/html-manager","mathjax"]) console.log(p, l["node_modules/"+p].version)' > "$out/VERSIONS.txt"
-du -sh "$out"
+# KaTeX typesets the maths at build time (web/peakdata_katex.py runs it with Node.js): its script
+# stays out of the site; the stylesheet and fonts are copied there, subset, by the build
+rm -rf katex && mkdir -p katex/fonts
+cp $nm/katex/dist/katex.min.js $nm/katex/dist/katex.min.css $nm/katex/LICENSE katex/
+cp $nm/katex/dist/fonts/*.woff2 katex/fonts/
+node -e 'const l=require("./package-lock.json").packages; for (const p of ["vega","vega-lite","vega-embed","requirejs","@jupyter-widgets/html-manager","mathjax","katex"]) console.log(p, l["node_modules/"+p].version)' > "$out/VERSIONS.txt"
+du -sh "$out" katex
