@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from _browser import ARTIFACTS, CHROMIUM
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "book").glob("*/*.ipynb"))
@@ -174,52 +174,45 @@ def _need_chromium() -> None:
         pytest.fail("Chromium is missing: install Debian's package (apt-get install chromium)")
 
 
-def test_demo_responds_in_jupyterlab(jupyterlab):
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
+def test_demo_responds_in_jupyterlab(jupyterlab, browser):
     base, token, notebook = jupyterlab
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport=DESKTOP)
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        try:
-            output = run_notebook(page, base, token, notebook.name)
-            sources = "out => [...out.querySelectorAll('.widget-image')].map(i => i.src).join('|')"
-            texts = (
-                "() => [...document.querySelectorAll('.widget-html-content')]"
-                ".map(e => e.innerText).join('|')"
-            )
-            out = output.element_handle()
-            sliders = output.locator(".widget-slider .noUi-handle")
-            # one step of each slider in turn, until one changes a figure (a slider may move
-            # a curve that the current setting hides: the picture is then the same)
-            for k in range(sliders.count()):
-                before, caption = out.evaluate(sources), page.evaluate(texts)
-                slider = sliders.nth(k)
-                at_max = slider.get_attribute("aria-valuenow") == slider.get_attribute(
-                    "aria-valuemax"
+    page = browser.new_page(viewport=DESKTOP)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        output = run_notebook(page, base, token, notebook.name)
+        sources = "out => [...out.querySelectorAll('.widget-image')].map(i => i.src).join('|')"
+        texts = (
+            "() => [...document.querySelectorAll('.widget-html-content')]"
+            ".map(e => e.innerText).join('|')"
+        )
+        out = output.element_handle()
+        sliders = output.locator(".widget-slider .noUi-handle")
+        # one step of each slider in turn, until one changes a figure (a slider may move
+        # a curve that the current setting hides: the picture is then the same)
+        for k in range(sliders.count()):
+            before, caption = out.evaluate(sources), page.evaluate(texts)
+            slider = sliders.nth(k)
+            at_max = slider.get_attribute("aria-valuenow") == slider.get_attribute("aria-valuemax")
+            slider.focus()
+            page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+            try:
+                page.wait_for_function(
+                    f"([out, old]) => ({sources})(out) !== old",
+                    arg=[out, before],
+                    timeout=15_000 if k + 1 < sliders.count() else 30_000,
                 )
-                slider.focus()
-                page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
-                try:
-                    page.wait_for_function(
-                        f"([out, old]) => ({sources})(out) !== old",
-                        arg=[out, before],
-                        timeout=15_000 if k + 1 < sliders.count() else 30_000,
-                    )
-                    break
-                except Exception:
-                    if k + 1 == sliders.count():
-                        raise
-            # the caption is a separate widget: its update may arrive just after the image's
-            page.wait_for_function(f"old => ({texts})() !== old", arg=caption, timeout=30_000)
-        except Exception:
-            _failure_screenshot(page, notebook.stem)
-            raise
-        assert errors == []
-        browser.close()
+                break
+            except Exception:
+                if k + 1 == sliders.count():
+                    raise
+        # the caption is a separate widget: its update may arrive just after the image's
+        page.wait_for_function(f"old => ({texts})() !== old", arg=caption, timeout=30_000)
+    except Exception:
+        _failure_screenshot(page, notebook.stem)
+        raise
+    assert errors == []
+    page.close()
 
 
 # -- live renderings in the light and the dark theme, desktop and phone -------------------------
@@ -335,15 +328,11 @@ def _check_rendering(page, output, label: str) -> dict:
 
 
 @pytest.mark.parametrize("chapter", list(RENDERED), ids=list(RENDERED))
-def test_live_rendering_in_light_and_dark(chapter, tmp_path):
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
+def test_live_rendering_in_light_and_dark(chapter, tmp_path, browser):
     path, kinds = RENDERED[chapter]
     notebook = ROOT / "book" / path
     shutil.copy(notebook, tmp_path / notebook.name)
-    with lab_server(tmp_path) as (base, token), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with lab_server(tmp_path) as (base, token):
         page = browser.new_page(viewport=DESKTOP)
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -372,4 +361,4 @@ def test_live_rendering_in_light_and_dark(chapter, tmp_path):
             _failure_screenshot(page, f"render-{chapter}")
             raise
         assert errors == []
-        browser.close()
+        page.close()

@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
-from _browser import ARTIFACTS, AXE, CHROMIUM, CHROMIUM_ARGS
+from _browser import ARTIFACTS, AXE
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
@@ -38,7 +38,7 @@ NOTEBOOKS = [f for f in _toc_files() if (ROOT / f"{f}.ipynb").exists()]
 PAGES = sorted(
     str(p.relative_to(SITE))
     for p in SITE.rglob("*.html")
-    if not {"_static", "_sources", "_images"} & set(p.relative_to(SITE).parts)
+    if not {"_static", "_sources", "_images", "slides"} & set(p.relative_to(SITE).parts)
 )
 
 
@@ -204,18 +204,6 @@ def server():
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: install Debian's package (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class PageWatch:

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from _browser import ARTIFACTS, AXE, CHROMIUM, CHROMIUM_ARGS
+from _browser import ARTIFACTS, AXE
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -250,18 +250,6 @@ def server(built):
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/slides"
     httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: install Debian's package (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _open(browser, url, problems, **context):

@@ -938,6 +938,7 @@ class Heatmap(Mark):
             }
             if o.kind == "line":
                 mark = {"type": "line", "color": o.color, "strokeWidth": o.width, "clip": True}
+                mark["aria"] = False  # named by the legend; an empty line would be an unnamed image
                 if o.dash:
                     mark["strokeDash"] = list(o.dash)
                 encoding["order"] = {"field": "j"}
@@ -952,6 +953,7 @@ class Heatmap(Mark):
                     "size": 90,
                     "opacity": 1,
                     "clip": True,
+                    "aria": False,
                 }
             transform = [
                 _match(names),
