@@ -38,7 +38,13 @@ BUDGET_MS = 100
 sys.path.insert(0, str(ROOT / "tests"))
 
 from _browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from test_jupyterlab import DESKTOP, lab_server, run_notebook, shutdown_kernels  # noqa: E402
+from test_jupyterlab import (  # noqa: E402
+    DESKTOP,
+    _sessions,
+    lab_server,
+    run_notebook,
+    shutdown_kernels,
+)
 
 # Installed in the page once the demo is drawn: the time of every key press, and per figure image
 # the times its src changed and its new picture loaded.
@@ -99,6 +105,29 @@ _logs = [list(_o.update_log) for _o in _gc.get_objects() if isinstance(_o, _LP)]
 print(_json.dumps(max(_logs, key=len) if _logs else []))
 del _gc, _json, _LP, _logs
 """
+
+
+def wait_until_idle(base: str, token: str, notebook: str, quiet: float = 2.0) -> float:
+    """Until the notebook's kernel has been idle for ``quiet`` seconds: the demo is drawn before
+    the chapter's later cells have run, and a move sent while they run waits for them (seconds,
+    not a latency). Returns the seconds waited."""
+    start = time.monotonic()
+    idle_since = None
+    while time.monotonic() - start < 600:
+        states = [
+            (s.get("kernel") or {}).get("execution_state")
+            for s in _sessions(base, token)
+            if s.get("path", "").endswith(notebook)
+        ]
+        now = time.monotonic()
+        if states == ["idle"]:
+            idle_since = idle_since or now
+            if now - idle_since >= quiet:
+                return now - start
+        else:
+            idle_since = None
+        time.sleep(0.1)
+    raise TimeoutError(f"the kernel of {notebook} stayed busy for 10 minutes")
 
 
 def kernel_log(root: Path, base: str, token: str, notebook: str) -> list[dict]:
@@ -183,6 +212,7 @@ def measure(page, demo, moves: int) -> tuple[dict, list[dict]]:
                 "([before, figures]) => figures.every(k => "
                 "window.__latency.load[k].length > before[k])",
                 arg=[before, figures],
+                polling=20,  # the times come from the page's events: polling only ends the wait
                 timeout=8_000,
             )
         except Exception:  # the picture did not change (same pixels): not a latency
@@ -208,6 +238,7 @@ def measure(page, demo, moves: int) -> tuple[dict, list[dict]]:
         "src_p95_ms": round(float(s95), 1),
         "median_by_slider_ms": {k: round(float(np.median(v)), 1) for k, v in per_slider.items()},
         "unchanged_moves": missed,
+        "moves_ms": [round(float(v), 1) for v in load_ms],
     }, timeline
 
 
@@ -253,8 +284,8 @@ def main() -> None:
                     page.close()
                     shutdown_kernels(base, token)
                     continue
+                wait_until_idle(base, token, path.name)  # the chapter's last cells have run
                 ran = time.perf_counter() - start
-                page.wait_for_timeout(1000)  # the run settles (last cells, autosave)
                 load_before = os.getloadavg()
                 figures, timeline = measure(page, cls(), args.moves)
                 try:

@@ -1,5 +1,6 @@
 """One demo, two renderings: the live panel and the static explorable agree and respond."""
 
+import itertools
 import json
 
 import altair as alt
@@ -251,6 +252,26 @@ def _reference() -> np.ndarray:
     return REFERENCE
 
 
+def _grid_heatmap(**options) -> Heatmap:
+    """The heatmap of a * x * y over x = 0..6, y = 1..3 that the small demos below draw."""
+    return Heatmap(
+        key="grid",
+        depends_on=("a",),
+        x=(0, 1, 2, 3, 4, 5, 6),
+        y=(1.0, 2.0, 3.0),
+        z_label="a·x·y",
+        zmin=0.0,
+        zmax=60.0,
+        **options,
+    )
+
+
+def _grid(a: int) -> np.ndarray:
+    """a * x * y on the grid of :func:`_grid_heatmap`, shape (3, 7)."""
+    gx, gy = np.meshgrid(np.arange(7.0), np.array([1.0, 2.0, 3.0]))
+    return a * gx * gy
+
+
 class KindsDemo(Demo):
     """One panel of each kind, over a closed form cheap enough to check by hand."""
 
@@ -287,16 +308,9 @@ class KindsDemo(Demo):
             x_label="value",
             color="#009E73",
         ),
-        Heatmap(
-            key="grid",
-            depends_on=("a",),
-            x=(0, 1, 2, 3, 4, 5, 6),
-            y=(1.0, 2.0, 3.0),
+        _grid_heatmap(
             x_label="generation",
             y_label="amplitude",
-            z_label="a·x·y",
-            zmin=0.0,
-            zmax=60.0,
             levels=(10.0,),
             marker=("g", "a"),
             integer_x=True,
@@ -308,12 +322,11 @@ class KindsDemo(Demo):
     def compute(self, a: int, shape: str) -> dict:
         x = np.arange(7.0)
         sign = 1 if shape == "up" else -1
-        gx, gy = np.meshgrid(x, np.array([1.0, 2.0, 3.0]))
         return {
             "line": sign * a * x,
             "cloud": {g: np.column_stack([np.arange(g) * a, np.ones(g)]) for g in (2, 4, 6)},
             "runs": np.array([0.5, 1.5, 1.5, 2.5]) * a,
-            "grid": a * gx * gy,
+            "grid": _grid(a),
             "passage": {g: f"{shape} passage at {g}\nsecond line" for g in (2, 4, 6)},
             "numbers": [("amplitude", f"{a}"), ("direction", shape)],
         }
@@ -483,16 +496,9 @@ class OverlayDemo(Demo):
     params = (Slider("a", "amplitude a", 1, 3, 1, 1),)
     views = (Slider("v", "marked value v", 0, 6, 2, 2),)
     panels = (
-        Heatmap(
-            key="grid",
-            depends_on=("a",),
-            x=(0, 1, 2, 3, 4, 5, 6),
-            y=(1.0, 2.0, 3.0),
+        _grid_heatmap(
             x_label="x",
             y_label="y",
-            z_label="a·x·y",
-            zmin=0.0,
-            zmax=60.0,
             overlays=(
                 Overlay("path", "a path", "#D55E00", "line", ("a",), (4, 2)),
                 Overlay("peak", "the peak", "#E69F00", "point", ("a",), shape="square"),
@@ -508,13 +514,11 @@ class OverlayDemo(Demo):
     )
 
     def compute(self, a: int) -> dict:
-        x = np.arange(7.0)
-        gx, gy = np.meshgrid(x, np.array([1.0, 2.0, 3.0]))
         return {
-            "grid": a * gx * gy,
+            "grid": _grid(a),
             "path": ([0.0, 6.0], [1.0, 1.0 + a / 2]),
             "peak": ([6.0], [3.0]),
-            "line": a * x,
+            "line": a * np.arange(7.0),
         }
 
     def describe(self, values, curves):
@@ -583,3 +587,24 @@ def test_blitted_live_figures_equal_a_full_draw(cls):
                 artist.set_animated(True)
             figure.set_canvas(own)
             np.testing.assert_array_equal(blitted, full)
+
+
+def test_a_warmed_demo_looks_every_setting_up():
+    """``precompute`` demos compute every setting once: afterwards a move never computes, and
+    what it looks up is what ``compute`` gives."""
+    demo = GaussianLoopDemo()
+    demo.warm()
+    names = [p.name for p in demo.params]
+    expected = {"samples": 30, "estimator": "unbiased", "seed": 3}
+    fresh = GaussianLoopDemo().curves(**expected)
+
+    def refuse(**values):
+        raise AssertionError(f"computed {values} again")
+
+    demo.compute = refuse
+    for combo in itertools.product(*(p.values() for p in demo.params)):
+        demo.curves(**dict(zip(names, combo, strict=True)))
+    kept = demo.curves(**expected)
+    assert kept.keys() == fresh.keys()
+    for key in fresh:
+        np.testing.assert_array_equal(kept[key], fresh[key])

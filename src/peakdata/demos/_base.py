@@ -1102,9 +1102,9 @@ class Demo(ABC):
 
     ``params`` are passed to ``compute``; view sliders (``x_param`` and ``views``) only change
     what is shown (how much of x, which generation's sample), so moving them never recomputes.
-    A demo whose ``compute`` caches its results and is too slow for a live update sets
-    ``precompute = True``: :meth:`live` then computes every setting once (:meth:`warm`), so
-    that moving a control only redraws.
+    A demo whose ``compute`` is too slow for a live update (tens of ms or more) sets
+    ``precompute = True``: :meth:`live` then computes every setting once (:meth:`warm`) and
+    keeps the results, so that moving a control only redraws.
     """
 
     title: str
@@ -1201,17 +1201,24 @@ class Demo(ABC):
     def curves(self, **values) -> dict:
         """Checked parameters in, every mark's data out (view sliders are ignored)."""
         checked = self.check(**values)
-        return self.compute(**{p.name: checked[p.name] for p in self.params})
+        args = {p.name: checked[p.name] for p in self.params}
+        kept = self.__dict__.get("_warm", {}).get(tuple(args.values()))
+        return kept if kept is not None else self.compute(**args)
 
     @property
     def x(self) -> np.ndarray:
         return np.arange(int(self.x_param.max) + 1)
 
     def warm(self) -> None:
-        """Compute every setting of the parameters once (filling the demo's caches)."""
+        """Compute every setting of the parameters once and keep the results: moving a control
+        then only looks its data up (a few hundred settings of small arrays at most)."""
         names = [p.name for p in self.params]
+        kept = {}
         for combo in itertools.product(*(p.values() for p in self.params)):
-            self.curves(**dict(zip(names, combo, strict=True)))
+            checked = self.check(**dict(zip(names, combo, strict=True)))
+            key = tuple(checked[n] for n in names)
+            kept[key] = self.curves(**checked)
+        self._warm = kept
 
     # -- renderings ----------------------------------------------------------------------------
     def live(self) -> LivePanel:
@@ -1245,22 +1252,61 @@ def _canvas_class():
     """
     from matplotlib.backends import backend_agg as agg
 
+    def prop_key(prop) -> tuple:  # what picks the font file and size (as FontProperties' hash)
+        return (
+            tuple(prop.get_family()),
+            prop.get_slant(),
+            prop.get_variant(),
+            prop.get_weight(),
+            prop.get_stretch(),
+            prop.get_size_in_points(),
+            prop.get_file(),
+            prop.get_math_fontfamily(),
+        )
+
     class Renderer(agg.RendererAgg):
         layouts: dict = {}
         glyphs: dict = {}
+        heights: dict = {}
+
+        def _get_font_height_metrics(self, prop):
+            """The font's ascent, descent and line gap in pixels, read once per font and size
+            (``Text`` asks at every layout, and reading the font's tables is most of it): the
+            same numbers as matplotlib's own reading (OS/2 table, else hhea; ``None``: neither,
+            and ``Text`` measures the font instead)."""
+            key = (prop_key(prop), self.dpi)
+            if key not in self.heights:
+                from matplotlib.font_manager import fontManager, get_font
+
+                font = get_font(fontManager._find_fonts_by_props(prop))
+                metrics = (None, None, None)
+                for table_name, gap, ascent, descent in (
+                    ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+                    ("hhea", "lineGap", "ascent", "descent"),
+                ):
+                    table = font.get_sfnt_table(table_name)
+                    if table is None:
+                        continue
+                    scale = prop.get_size_in_points() * self.dpi / 72
+                    scale /= font.get_sfnt_table("head")["unitsPerEm"]
+                    metrics = (table[ascent] * scale, -table[descent] * scale, table[gap] * scale)
+                    break
+                self.heights[key] = metrics
+            return self.heights[key]
 
         def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
-            font = None if ismath else self._prepare_font(prop)
-            if font is None or not hasattr(font, "_layout"):
+            if ismath or not hasattr(agg.RendererAgg, "_prepare_font"):
                 return super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
             features = mtext.get_fontfeatures() if mtext is not None else None
             language = mtext.get_language() if mtext is not None else None
             size = prop.get_size_in_points()
             flags = agg.get_hinting_flag()
-            key = (font.fname, tuple(prop.get_family()), size, self.dpi, s, flags)
-            key += (repr(features), repr(language))
+            key = (prop_key(prop), self.dpi, s, flags, repr(features), repr(language))
             items = self.layouts.get(key)
             if items is None:
+                font = self._prepare_font(prop)
+                if not hasattr(font, "_layout"):
+                    return super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
                 if len(self.layouts) >= TEXT_LAYOUTS:
                     self.layouts.clear()
                 items = font._layout(s, flags=flags, features=features, language=language)

@@ -85,6 +85,7 @@ class TemperatureBiasDemo(Demo):
     """The minority's share when each generation samples at temperature T, plus real data."""
 
     title = "Sampling at low temperature: the minority's share over generations"
+    precompute = True  # every setting once (about two seconds): live updates only redraw
     params = (
         Slider("temperature", "temperature T", 0.5, 1.2, 0.1, 0.8),
         Slider("real_fraction", "real data per generation α", 0.0, 0.4, 0.1, 0.0),

@@ -92,6 +92,7 @@ class DistillDemo(Demo):
     """Student accuracy over the amount of synthetic data, with a verifier's threshold."""
 
     title = "Synthetic data from a teacher: the student's accuracy on held-out real data"
+    precompute = True  # every setting once (about four seconds): live updates only redraw
     params = (
         Choice("scenario", "case", SCENARIOS, "careless"),
         Slider("real", "real examples n", 4, 20, 4, 8),

@@ -29,6 +29,7 @@ class GaussianLoopDemo(Demo):
     """Fitted sigma over generations: one run, 200 runs, and the closed forms."""
 
     title = "The Gaussian loop: fitted σ over generations"
+    precompute = True  # every setting once (under a second): live updates only redraw
     params = (
         Slider("samples", "samples per generation M", 10, 100, 10, 20),
         Choice(

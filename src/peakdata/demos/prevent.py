@@ -100,10 +100,35 @@ def boundary(workflow: str, verifier: str, samples: int) -> tuple[tuple, tuple]:
     return (xs, ys), ((0.0, float(MAX_GENERATIONS)), (f_c, f_c))
 
 
+def _over_generations(key: str, prefix: str, title: str, quantity: str) -> Lines:
+    """One quantity over generations: the mean of the runs, the exact expectation without a
+    verifier, and the deterministic map (series ``prefix``, ``prefix_exact``, ``prefix_map``)."""
+    return Lines(
+        key=key,
+        title=title,
+        series=(
+            Series(prefix, f"mean of {ENSEMBLE} runs", PALETTE["blue"], (), 2.4, _ALL),
+            Series(
+                f"{prefix}_exact",
+                "exact, without a verifier",
+                PALETTE["black"],
+                (6, 3),
+                1.5,
+                _EXACT,
+            ),
+            Series(f"{prefix}_map", "map, M → ∞", PALETTE["vermillion"], (2, 2), 1.8, _MAP),
+        ),
+        x_label="generation n",
+        y_label=f"{quantity} (real σ² = 1)",
+        x_view="generations",
+    )
+
+
 class PreventCollapseDemo(Demo):
     """The Gaussian loop with fresh real data, accumulation and a verifier, mixed at will."""
 
     title = "What prevents collapse: mix the remedies"
+    precompute = True  # every setting once (about two seconds): live updates only redraw
     params = (
         Choice(
             "workflow",
@@ -123,43 +148,11 @@ class PreventCollapseDemo(Demo):
     )
     x_param = GENERATIONS
     panels = (
-        Lines(
-            key="diversity",
-            title="Diversity: the fitted variance",
-            series=(
-                Series("var", f"mean of {ENSEMBLE} runs", PALETTE["blue"], (), 2.4, _ALL),
-                Series(
-                    "var_exact",
-                    "exact, without a verifier",
-                    PALETTE["black"],
-                    (6, 3),
-                    1.5,
-                    _EXACT,
-                ),
-                Series("var_map", "map, M → ∞", PALETTE["vermillion"], (2, 2), 1.8, _MAP),
-            ),
-            x_label="generation n",
-            y_label="mean fitted variance σ² (real σ² = 1)",
-            x_view="generations",
+        _over_generations(
+            "diversity", "var", "Diversity: the fitted variance", "mean fitted variance σ²"
         ),
-        Lines(
-            key="centre",
-            title="The centre: squared error of the mean",
-            series=(
-                Series("err", f"mean of {ENSEMBLE} runs", PALETTE["blue"], (), 2.4, _ALL),
-                Series(
-                    "err_exact",
-                    "exact, without a verifier",
-                    PALETTE["black"],
-                    (6, 3),
-                    1.5,
-                    _EXACT,
-                ),
-                Series("err_map", "map, M → ∞", PALETTE["vermillion"], (2, 2), 1.8, _MAP),
-            ),
-            x_label="generation n",
-            y_label="mean (μ − μ0)² (real σ² = 1)",
-            x_view="generations",
+        _over_generations(
+            "centre", "err", "The centre: squared error of the mean", "mean (μ − μ0)²"
         ),
         Heatmap(
             key="phase",

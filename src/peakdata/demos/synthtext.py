@@ -12,7 +12,6 @@ control only redraws.
 
 from __future__ import annotations
 
-import itertools
 from functools import lru_cache
 
 import numpy as np
@@ -26,7 +25,7 @@ from ..text import (
     rank_frequency,
     shakespeare_split,
 )
-from ._base import Demo, Lines, LivePanel, Readout, Series, Slider, Text
+from ._base import Demo, Lines, Readout, Series, Slider, Text
 
 WORDS = 20_000
 """Words written at each setting (and real words they are compared with)."""
@@ -134,6 +133,7 @@ class SyntheticTextDemo(Demo):
 
     title = "Synthetic Shakespeare: the knobs that make text look better cut its tail"
     params = (ORDER, TEMPERATURE, TOP_P)
+    precompute = True  # every setting once (about ten seconds): live updates only redraw
     panels = (
         Lines(
             title=f"Rank-frequency curve of {WORDS:,} words",
@@ -183,12 +183,3 @@ class SyntheticTextDemo(Demo):
             f"plays gives it a perplexity of {m['typicality']:.0f} (real text: "
             f"{r['typicality']:.0f}; lower is more typical)."
         )
-
-    def warm(self) -> None:
-        """Compute every setting once (about ten seconds), so that live updates only redraw."""
-        for combo in itertools.product(*(p.values() for p in self.params)):
-            self.curves(**dict(zip((p.name for p in self.params), combo, strict=True)))
-
-    def live(self) -> LivePanel:
-        self.warm()
-        return super().live()

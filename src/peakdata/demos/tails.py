@@ -50,6 +50,7 @@ class TailsDemo(Demo):
     """Words left and diversity left, one run and 100 runs, with the closed forms at T = 1."""
 
     title = f"A Zipf vocabulary of {VOCABULARY:,} words, resampled from itself"
+    precompute = True  # every setting once (about two seconds): live updates only redraw
     params = (
         Slider("beta", "Zipf exponent β", 0.8, 1.6, 0.4, 1.2),
         Slider("samples", "tokens per generation M", 250, 1000, 250, 500),
