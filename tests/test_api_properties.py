@@ -344,16 +344,18 @@ def _edge_corpora(c: np.ndarray) -> st.SearchStrategy:
     )
 
 
+#: Bad for a corpus, though valid plain tokens (which need no final EOS, may hold BOS, any id).
+CORPUS_ONLY = (np.array([5, 6]), np.array([BOS, 5, EOS]), np.array([2**40, EOS]))
 BAD_CORPORA = [
-    np.array([5, 6]),  # no final EOS
-    np.array([BOS, 5, EOS]),
+    CORPUS_ONLY[0],  # no final EOS
+    CORPUS_ONLY[1],
     np.array([-3, EOS]),
     np.array([5.0, 1.0]),
     np.array([[5, EOS]]),
     "to be or not",
     None,
     [5, None, EOS],
-    np.array([2**40, EOS]),
+    CORPUS_ONLY[2],
     [[5, EOS], [6]],
     5,
 ]
@@ -790,14 +792,7 @@ TOP_K = P(  # None: no limit
 TOP_P = Real(0.05, 1.0, minimum=0.0, strict=True, maximum=1.0, optional=True)
 
 BAD_TOKENS = [
-    np.array([-3, EOS]),
-    np.array([5.0, 1.0]),
-    np.array([[5, EOS]]),
-    "to be or not",
-    None,
-    [5, None, EOS],
-    [[5, EOS], [6]],
-    5,
+    *(c for c in BAD_CORPORA if not any(c is ok for ok in CORPUS_ONLY)),
     np.array([2**64 - 1], dtype=np.uint64),
 ]
 PLAIN_TOKENS = P(
@@ -981,6 +976,105 @@ def _check_sample(r, kw) -> None:
     _ok(unseen.size == 0, f"sampled n-grams the model never saw: {unseen[:5]}")
 
 
+# -- arguments that many functions share ------------------------------------------------------
+TEMPERATURE = Real(0.2, 3, minimum=0.0, strict=True)
+TEMPERATURE_OPT = dataclasses.replace(TEMPERATURE, optional=True)
+SEPARATION = Real(0.1, 4, minimum=0.0, strict=True)
+SEPARATION_OPT = dataclasses.replace(SEPARATION, optional=True)
+MU0 = Real(-5, 5, optional=True)
+SIGMA0 = Real(0.1, 5, minimum=0.0, strict=True, optional=True)
+ESTIMATOR = Choice(gaussian.ESTIMATORS, optional=True)
+WORKFLOW = Choice(gaussian.WORKFLOWS, optional=True)
+BANDWIDTH = Real(0, 1, minimum=0.0)
+MIN_WEIGHT = Real(0, 1, minimum=0.0, maximum=1.0, optional=True)
+ORDER = Int(1, 4, maximum=4, optional=True)
+MAX_LINE_WORDS = Int(1, 20, optional=True)
+ANY_MIXTURE = P(st.sampled_from([MIXTURE, MIXTURES]))
+ANY_MODEL = P(st.sampled_from([MODEL, MODEL2]))
+SHARES = P(
+    share_arrays(),
+    share_arrays().map(lambda a: a.astype(np.float32)),
+    st.sampled_from(BAD_ARRAY_SHARES),
+)
+L2 = Real(1e-3, 1, minimum=0.0, maximum=1e6, optional=True)
+ADD_K = Real(0, 2, minimum=0.0, optional=True)
+OFFSETS = P(  # None: the whole corpus is one text
+    st.one_of(st.none(), st.lists(st.integers(0, 10), max_size=3)),
+    None,
+    st.sampled_from([[0, 10**6], [1.5, 2.5], "0", [[0, 1]], [5, 0]]),
+    True,
+)
+
+#: Groups of arguments several functions take together (spread into their Spec with ``**``).
+SEEDED = {"seeds": Int(1, 3, optional=True), "rng": Seed()}  # many runs at once, seeded
+START = {"mu0": MU0, "sigma0": SIGMA0}  # the real Gaussian, generation 0
+SETTLING = {  # when an iteration to a fixed point stops
+    "tolerance": Real(1e-12, 1e-6, minimum=0.0, strict=True, optional=True),
+    "max_generations": Int(1, 10**4, optional=True),
+}
+REGRESSION = {
+    "samples": Int(2, 12),
+    "dim": Int(1, 3),
+    "noise": Real(0.1, 3, minimum=0.0, strict=True, optional=True),
+}
+GMM_FIT = {
+    "tol": Real(0, 1e-2, minimum=0.0, optional=True, none_ok=True),
+    "reg": Real(1e-6, 1e-2, minimum=0.0, optional=True),
+}
+CLASSES = {  # a two-class model and the world it labels
+    "prior": Prior(),
+    "mean0": Model(),
+    "mean1": Model(),
+    "true_prior": OpenUnit(),
+    "separation": SEPARATION,
+}
+MEMORISATION = {
+    "probs": Probs(),
+    "train_sizes": TRAIN_SIZES,
+    "cutoff": P(
+        st.one_of(st.none(), st.integers(1, 6)), None, st.sampled_from([0, -1, 1.5, "2"]), True
+    ),
+    "train_probs": P(
+        st.one_of(st.none(), probability_vectors(1, 6)), None, st.sampled_from(BAD_PROBS), True
+    ),
+}
+
+
+def VocabSize(*edge: int) -> P:
+    """An optional vocabulary size (None: from the tokens), valid draws from VOCAB to 40."""
+    good = st.one_of(st.none(), st.integers(VOCAB, 40))
+    return P(good, st.sampled_from(list(edge)), st.sampled_from([2, -1, 2.5, "12"]), True)
+
+
+def Initial(edge: tuple = (), bad: tuple = ()) -> P:
+    """Initial variances (>= 0): one, or one per coordinate; more edge and bad values."""
+    scalar = st.floats(0, 5)
+    good = st.one_of(scalar, st.lists(scalar, min_size=1, max_size=3).map(np.array))
+    edges = st.sampled_from([1e300, np.float32(1), *edge])
+    return P(good, edges, st.sampled_from([-1.0, [math.nan], "1", None, *bad, 1j]))
+
+
+def _per_run(kw) -> tuple[int, int]:
+    """(seeds, generations + 1): the shape of a chain's per-run series."""
+    return int(kw.get("seeds", 1)), _gens(kw)
+
+
+def _over_generations(r, kw) -> None:
+    _shape(r, (_gens(kw),))
+
+
+DRIFT_THEORY = {  # twod.variance_theory and twod.drift_theory
+    "generations": Int(0, 30),
+    "samples": Int(2, 50),
+    "initial": Initial(edge=([1e-300],), bad=([[1.0]],)),
+    "added": Real(0, 1, minimum=0.0, optional=True),
+}
+
+
+def _check_drift(r, kw) -> None:
+    _shape(r, (_gens(kw), *np.shape(kw["initial"])))
+
+
 SPECS: dict[str, Spec] = {
     # -- peakdata.collapse.gaussian
     "peakdata.collapse.gaussian.real_count": Spec(
@@ -993,13 +1087,11 @@ SPECS: dict[str, Spec] = {
         {
             "generations": Int(0, 5),
             "samples": Int(2, 8),
-            "estimator": Choice(gaussian.ESTIMATORS, optional=True),
-            "workflow": Choice(gaussian.WORKFLOWS, optional=True),
+            "estimator": ESTIMATOR,
+            "workflow": WORKFLOW,
             "real_fraction": Fraction(),
-            "seeds": Int(1, 3, optional=True),
-            "rng": Seed(),
-            "mu0": Real(-5, 5, optional=True),
-            "sigma0": Real(0.1, 5, minimum=0.0, strict=True, optional=True),
+            **SEEDED,
+            **START,
             "dim": Int(1, 3, optional=True),
         },
         check=_check_gaussian_chain,
@@ -1009,8 +1101,8 @@ SPECS: dict[str, Spec] = {
         {
             "generations": Int(0, 30),
             "samples": Int(2, 1000),
-            "estimator": Choice(gaussian.ESTIMATORS, optional=True),
-            "sigma0": Real(0.1, 5, minimum=0.0, strict=True, optional=True),
+            "estimator": ESTIMATOR,
+            "sigma0": SIGMA0,
         },
         check=_series_check(["mean_var", "mean_sigma", "typical_sigma", "mean_w2_sq"]),
     ),
@@ -1019,10 +1111,10 @@ SPECS: dict[str, Spec] = {
         {
             "generations": Int(0, 30),
             "samples": Int(2, 50),
-            "estimator": Choice(gaussian.ESTIMATORS, optional=True),
-            "workflow": Choice(gaussian.WORKFLOWS, optional=True),
+            "estimator": ESTIMATOR,
+            "workflow": WORKFLOW,
             "real_fraction": Fraction(),
-            "sigma0": Real(0.1, 5, minimum=0.0, strict=True, optional=True),
+            "sigma0": SIGMA0,
             "dim": Int(1, 4, optional=True),
         },
         check=_series_check(["mean_var", "mean_sq_mu_error"]),
@@ -1032,61 +1124,43 @@ SPECS: dict[str, Spec] = {
         {
             "generations": Int(0, 30),
             "samples": Int(2, 50),
-            "estimator": Choice(gaussian.ESTIMATORS, optional=True),
-            "sigma0": Real(0.1, 5, minimum=0.0, strict=True, optional=True),
+            "estimator": ESTIMATOR,
+            "sigma0": SIGMA0,
         },
-        check=lambda r, kw: _shape(r, (_gens(kw),)),
+        check=_over_generations,
     ),
     "peakdata.collapse.gaussian.accumulate_variance_limit": Spec(
-        gaussian.accumulate_variance_limit,
-        {"samples": Int(2, 50), "sigma0": Real(0.1, 5, minimum=0.0, strict=True, optional=True)},
+        gaussian.accumulate_variance_limit, {"samples": Int(2, 50), "sigma0": SIGMA0}
     ),
     # -- peakdata.collapse.regression
     "peakdata.collapse.regression.linear_regression_chain": Spec(
         regression.linear_regression_chain,
         {
             "generations": Int(0, 4),
-            "samples": Int(2, 12),
-            "dim": Int(1, 3),
-            "noise": Real(0.1, 3, minimum=0.0, strict=True, optional=True),
-            "workflow": Choice(gaussian.WORKFLOWS, optional=True),
+            **REGRESSION,
+            "workflow": WORKFLOW,
             "reuse_design": Bool(),
             "real_fraction": Fraction(),
-            "seeds": Int(1, 3, optional=True),
-            "rng": Seed(),
+            **SEEDED,
         },
         fix=_fix_regression,
-        check=lambda r, kw: _shape(r.error, (int(kw.get("seeds", 1)), _gens(kw))),
+        check=lambda r, kw: _shape(r.error, _per_run(kw)),
     ),
     "peakdata.collapse.regression.ols_error": Spec(
-        regression.ols_error,
-        {
-            "samples": Int(2, 12),
-            "dim": Int(1, 3),
-            "noise": Real(0.1, 3, minimum=0.0, strict=True, optional=True),
-        },
-        fix=_fix_regression,
+        regression.ols_error, REGRESSION, fix=_fix_regression
     ),
     "peakdata.collapse.regression.linear_regression_theory": Spec(
         regression.linear_regression_theory,
         {
             "generations": Int(0, 30),
-            "samples": Int(2, 12),
-            "dim": Int(1, 3),
-            "noise": Real(0.1, 3, minimum=0.0, strict=True, optional=True),
+            **REGRESSION,
             "workflow": Choice(gaussian.WORKFLOWS, ("replace", "accumulate"), optional=True),
         },
         fix=_fix_regression,
-        check=lambda r, kw: _shape(r, (_gens(kw),)),
+        check=_over_generations,
     ),
     "peakdata.collapse.regression.accumulate_error_limit": Spec(
-        regression.accumulate_error_limit,
-        {
-            "samples": Int(2, 12),
-            "dim": Int(1, 3),
-            "noise": Real(0.1, 3, minimum=0.0, strict=True, optional=True),
-        },
-        fix=_fix_regression,
+        regression.accumulate_error_limit, REGRESSION, fix=_fix_regression
     ),
     # -- peakdata.collapse.discrete
     "peakdata.collapse.discrete.check_probs": Spec(
@@ -1101,7 +1175,7 @@ SPECS: dict[str, Spec] = {
     ),
     "peakdata.collapse.discrete.with_temperature": Spec(
         discrete.with_temperature,
-        {"probs": Probs(), "temperature": Real(0.2, 3, minimum=0.0, strict=True)},
+        {"probs": Probs(), "temperature": TEMPERATURE},
         check=lambda r, kw: (_probability(r), np.testing.assert_allclose(r.sum(), 1.0)),
     ),
     "peakdata.collapse.discrete.discrete_chain": Spec(
@@ -1110,14 +1184,13 @@ SPECS: dict[str, Spec] = {
             "probs": Probs(),
             "generations": Int(0, 5),
             "samples": Int(1, 20),
-            "temperature": Real(0.2, 3, minimum=0.0, strict=True, optional=True),
-            "seeds": Int(1, 3, optional=True),
-            "rng": Seed(),
+            "temperature": TEMPERATURE_OPT,
+            **SEEDED,
             "record": RECORD,
         },
         fix=_fix_record,
         check=lambda r, kw: (
-            _shape(r.diversity, (int(kw.get("seeds", 1)), _gens(kw))),
+            _shape(r.diversity, _per_run(kw)),
             _shape(r.lost_at, (int(kw.get("seeds", 1)), np.size(kw["probs"]))),
         ),
     ),
@@ -1137,7 +1210,7 @@ SPECS: dict[str, Spec] = {
     "peakdata.collapse.discrete.expected_diversity": Spec(
         discrete.expected_diversity,
         {"probs": Probs(), "generations": Int(0, 30), "samples": Int(1, 100)},
-        check=lambda r, kw: _shape(r, (_gens(kw),)),
+        check=_over_generations,
     ),
     "peakdata.collapse.discrete.extinction_probability": Spec(
         discrete.extinction_probability,
@@ -1155,49 +1228,17 @@ SPECS: dict[str, Spec] = {
             "generations": Int(0, 6),
             "samples": Int(1, 30, maximum=discrete.MAX_EXACT_SAMPLES),
         },
-        check=lambda r, kw: _shape(r, (_gens(kw),)),
+        check=_over_generations,
     ),
     "peakdata.collapse.discrete.memorisation_error": Spec(
         discrete.memorisation_error,
-        {
-            "probs": Probs(),
-            "train_sizes": TRAIN_SIZES,
-            "cutoff": P(
-                st.one_of(st.none(), st.integers(1, 6)),
-                None,
-                st.sampled_from([0, -1, 1.5, "2"]),
-                True,
-            ),
-            "train_probs": P(
-                st.one_of(st.none(), probability_vectors(1, 6)),
-                None,
-                st.sampled_from(BAD_PROBS),
-                True,
-            ),
-        },
+        MEMORISATION,
         fix=_fix_memorisation,
         check=lambda r, kw: (_shape(r, (np.size(kw["train_sizes"]),)), _probability(r)),
     ),
     "peakdata.collapse.discrete.memorisation_simulation": Spec(
         discrete.memorisation_simulation,
-        {
-            "probs": Probs(),
-            "train_sizes": TRAIN_SIZES,
-            "cutoff": P(
-                st.one_of(st.none(), st.integers(1, 6)),
-                None,
-                st.sampled_from([0, -1, 1.5, "2"]),
-                True,
-            ),
-            "train_probs": P(
-                st.one_of(st.none(), probability_vectors(1, 6)),
-                None,
-                st.sampled_from(BAD_PROBS),
-                True,
-            ),
-            "seeds": Int(1, 3, optional=True),
-            "rng": Seed(),
-        },
+        {**MEMORISATION, **SEEDED},
         fix=_fix_memorisation,
         check=lambda r, kw: (
             _shape(r, (int(kw.get("seeds", 1)), np.size(kw["train_sizes"]))),
@@ -1217,7 +1258,7 @@ SPECS: dict[str, Spec] = {
             "corpus_size": Int(1, 40),
             "workflow": Choice(ctext.WORKFLOWS, optional=True),
             "temperature": Real(0.5, 2, minimum=0.0, strict=True, optional=True),
-            "order": Int(1, 4, maximum=4, optional=True),
+            "order": ORDER,
             "seeds": Int(1, 2, optional=True),
             "rng": Seed(),
             "real": P(
@@ -1226,12 +1267,7 @@ SPECS: dict[str, Spec] = {
                 st.sampled_from(BAD_CORPORA),
             ),
             "test": P(st.one_of(corpora(), st.none()), None, st.sampled_from(BAD_TEXTS), True),
-            "vocab_size": P(
-                st.one_of(st.none(), st.integers(VOCAB, 40)),
-                st.sampled_from([10**7, 2**40]),
-                st.sampled_from([2, -1, 2.5, "12"]),
-                True,
-            ),
+            "vocab_size": VocabSize(10**7, 2**40),
             "weights": P(
                 st.one_of(st.none(), st.just((1.0,))),
                 None,
@@ -1240,7 +1276,7 @@ SPECS: dict[str, Spec] = {
             ),
             "add_k": Real(0, 1, minimum=0.0, optional=True),
             "excerpt_lines": Int(0, 3, optional=True),
-            "max_line_words": Int(1, 20, optional=True),
+            "max_line_words": MAX_LINE_WORDS,
         },
         fix=_fix_text_chain,
         check=_check_text_chain,
@@ -1270,23 +1306,19 @@ SPECS: dict[str, Spec] = {
     ),
     "peakdata.collapse.twod.Mixture.logpdf": Spec(
         twod.Mixture.logpdf,
-        {"self": P(st.sampled_from([MIXTURE, MIXTURES])), "points": Points(1, 12)},
+        {"self": ANY_MIXTURE, "points": Points(1, 12)},
         check=lambda r, kw: _shape(
             r, kw["self"].weights.shape[:-1] + np.shape(kw["points"])[-2:-1]
         ),
     ),
     "peakdata.collapse.twod.Mixture.mean_loglik": Spec(
         twod.Mixture.mean_loglik,
-        {"self": P(st.sampled_from([MIXTURE, MIXTURES])), "points": Points(1, 12)},
+        {"self": ANY_MIXTURE, "points": Points(1, 12)},
         check=lambda r, kw: _shape(r, kw["self"].weights.shape[:-1]),
     ),
     "peakdata.collapse.twod.Mixture.modes": Spec(
         twod.Mixture.modes,
-        {
-            "self": P(st.sampled_from([MIXTURE, MIXTURES])),
-            "min_weight": Real(0, 1, minimum=0.0, maximum=1.0, optional=True),
-            "iterations": Int(1, 50, optional=True),
-        },
+        {"self": ANY_MIXTURE, "min_weight": MIN_WEIGHT, "iterations": Int(1, 50, optional=True)},
         check=lambda r, kw: _shape(r, kw["self"].weights.shape[:-1]),
     ),
     "peakdata.collapse.twod.fit_gmm": Spec(
@@ -1296,8 +1328,7 @@ SPECS: dict[str, Spec] = {
             "components": Int(1, 3, optional=True),
             "rng": Seed(),
             "max_iter": Int(1, 20, optional=True),
-            "tol": Real(0, 1e-2, minimum=0.0, optional=True, none_ok=True),
-            "reg": Real(1e-6, 1e-2, minimum=0.0, optional=True),
+            **GMM_FIT,
             "init": P(
                 st.one_of(st.none(), st.just(np.zeros((1, 2)))),
                 None,
@@ -1311,11 +1342,7 @@ SPECS: dict[str, Spec] = {
     "peakdata.collapse.twod.sample_gmm": Spec(
         twod.sample_gmm,
         {
-            "mixture": P(
-                st.sampled_from([MIXTURE, MIXTURES]),
-                None,
-                st.sampled_from(["mix", IRIS_TRAIN, None]),
-            ),
+            "mixture": P(ANY_MIXTURE.good, None, st.sampled_from(["mix", IRIS_TRAIN, None])),
             "size": Int(1, 20),
             "rng": Seed(),
         },
@@ -1328,10 +1355,7 @@ SPECS: dict[str, Spec] = {
     ),
     "peakdata.collapse.twod.GMMChain.modes": Spec(
         twod.GMMChain.modes,
-        {
-            "self": Fixed(GMM_CHAIN),
-            "min_weight": Real(0, 1, minimum=0.0, maximum=1.0, optional=True),
-        },
+        {"self": Fixed(GMM_CHAIN), "min_weight": MIN_WEIGHT},
         check=lambda r, kw: _shape(r, (2, 2)),
     ),
     "peakdata.collapse.twod.gmm_chain": Spec(
@@ -1344,12 +1368,11 @@ SPECS: dict[str, Spec] = {
             "seeds": Int(1, 2, optional=True),
             "rng": Seed(),
             "max_iter": Int(1, 10, optional=True),
-            "tol": Real(0, 1e-2, minimum=0.0, optional=True, none_ok=True),
-            "reg": Real(1e-6, 1e-2, minimum=0.0, optional=True),
+            **GMM_FIT,
             "snapshots": SNAPSHOTS,
         },
         fix=_fix_gmm_chain,
-        check=lambda r, kw: _shape(r.variance, (int(kw.get("seeds", 1)), _gens(kw), 2)),
+        check=lambda r, kw: _shape(r.variance, (*_per_run(kw), 2)),
     ),
     "peakdata.collapse.twod.kde_chain": Spec(
         twod.kde_chain,
@@ -1357,13 +1380,12 @@ SPECS: dict[str, Spec] = {
             "data": Points(2, 12),
             "generations": Int(0, 4),
             "samples": Int(2, 20),
-            "bandwidth": Real(0, 1, minimum=0.0),
-            "seeds": Int(1, 3, optional=True),
-            "rng": Seed(),
+            "bandwidth": BANDWIDTH,
+            **SEEDED,
             "snapshots": SNAPSHOTS,
         },
         fix=_fix_snapshots,
-        check=lambda r, kw: _shape(r.variance, (int(kw.get("seeds", 1)), _gens(kw), 2)),
+        check=lambda r, kw: _shape(r.variance, (*_per_run(kw), 2)),
     ),
     "peakdata.collapse.twod.kde_mean_loglik": Spec(
         twod.kde_mean_loglik,
@@ -1375,79 +1397,36 @@ SPECS: dict[str, Spec] = {
         check=lambda r, kw: _shape(r, np.shape(kw["points"])[:-2]),
     ),
     "peakdata.collapse.twod.variance_theory": Spec(
-        twod.variance_theory,
-        {
-            "generations": Int(0, 30),
-            "samples": Int(2, 50),
-            "initial": P(
-                st.one_of(
-                    st.floats(0, 5), st.lists(st.floats(0, 5), min_size=1, max_size=3).map(np.array)
-                ),
-                st.sampled_from([1e300, np.float32(1), [1e-300]]),
-                st.sampled_from([-1.0, [math.nan], "1", None, [[1.0]], 1j]),
-            ),
-            "added": Real(0, 1, minimum=0.0, optional=True),
-        },
-        check=lambda r, kw: _shape(r, (_gens(kw), *np.shape(kw["initial"]))),
+        twod.variance_theory, DRIFT_THEORY, check=_check_drift
     ),
     "peakdata.collapse.twod.drift_theory": Spec(
-        twod.drift_theory,
-        {
-            "generations": Int(0, 30),
-            "samples": Int(2, 50),
-            "initial": P(
-                st.one_of(
-                    st.floats(0, 5), st.lists(st.floats(0, 5), min_size=1, max_size=3).map(np.array)
-                ),
-                st.sampled_from([1e300, np.float32(1), [1e-300]]),
-                st.sampled_from([-1.0, [math.nan], "1", None, [[1.0]], 1j]),
-            ),
-            "added": Real(0, 1, minimum=0.0, optional=True),
-        },
-        check=lambda r, kw: _shape(r, (_gens(kw), *np.shape(kw["initial"]))),
+        twod.drift_theory, DRIFT_THEORY, check=_check_drift
     ),
     "peakdata.collapse.twod.kde_fixed_point": Spec(
-        twod.kde_fixed_point, {"samples": Int(2, 50), "bandwidth": Real(0, 1, minimum=0.0)}
+        twod.kde_fixed_point, {"samples": Int(2, 50), "bandwidth": BANDWIDTH}
     ),
     "peakdata.collapse.twod.kde_variance_theory": Spec(
         twod.kde_variance_theory,
         {
             "generations": Int(0, 30),
             "samples": Int(2, 50),
-            "bandwidth": Real(0, 1, minimum=0.0),
-            "initial": P(
-                st.one_of(
-                    st.floats(0, 5), st.lists(st.floats(0, 5), min_size=1, max_size=3).map(np.array)
-                ),
-                st.sampled_from([1e300, np.float32(1)]),
-                st.sampled_from([-1.0, [math.nan], "1", None, 1j]),
-            ),
+            "bandwidth": BANDWIDTH,
+            "initial": Initial(),
         },
-        check=lambda r, kw: _shape(r, (_gens(kw), *np.shape(kw["initial"]))),
+        check=_check_drift,
     ),
     # -- peakdata.collapse.bias
     "peakdata.collapse.bias.sharpen": Spec(
         bias.sharpen,
-        {
-            "shares": P(
-                share_arrays(),
-                share_arrays().map(lambda a: a.astype(np.float32)),
-                st.sampled_from(BAD_ARRAY_SHARES),
-            ),
-            "temperature": Real(0.2, 3, minimum=0.0, strict=True),
-        },
+        {"shares": SHARES, "temperature": TEMPERATURE},
         check=lambda r, kw: (_shape(r, np.shape(kw["shares"])), _probability(r)),
     ),
     "peakdata.collapse.bias.temperature_map": Spec(
         bias.temperature_map,
         {
-            "shares": P(
-                share_arrays(),
-                share_arrays().map(lambda a: a.astype(np.float32)),
-                st.sampled_from(BAD_ARRAY_SHARES),
-            ),
+            "shares": SHARES,
             "p0": SharesP0(),
-            "temperature": Real(0.2, 3, minimum=0.0, strict=True),
+            "temperature": TEMPERATURE,
             "real_fraction": Fraction(optional=False),
         },
         fix=_fix_shares,
@@ -1458,7 +1437,7 @@ SPECS: dict[str, Spec] = {
         {
             "p0": SharesP0(),
             "generations": Int(0, 30),
-            "temperature": Real(0.2, 3, minimum=0.0, strict=True),
+            "temperature": TEMPERATURE,
             "real_fraction": Fraction(),
         },
         check=lambda r, kw: (_ok(r.shape[0] == _gens(kw)), _probability(r)),
@@ -1467,10 +1446,9 @@ SPECS: dict[str, Spec] = {
         bias.temperature_fixed_point,
         {
             "p0": SharesP0(),
-            "temperature": Real(0.2, 3, minimum=0.0, strict=True),
+            "temperature": TEMPERATURE,
             "real_fraction": Fraction(optional=False),
-            "tolerance": Real(1e-12, 1e-6, minimum=0.0, strict=True, optional=True),
-            "max_generations": Int(1, 10**4, optional=True),
+            **SETTLING,
         },
         check=lambda r, kw: (_probability(r), np.testing.assert_allclose(r.sum(), 1.0)),
         allowed=((RuntimeError, "did not settle"),),
@@ -1480,7 +1458,7 @@ SPECS: dict[str, Spec] = {
         {
             "p0": SharesP0(),
             "threshold": Real(0.01, 1, minimum=0.0, strict=True),
-            "temperature": Real(0.2, 3, minimum=0.0, strict=True),
+            "temperature": TEMPERATURE,
         },
         fix=_fix_threshold,
         check=lambda r, kw: _probability(r),
@@ -1491,7 +1469,7 @@ SPECS: dict[str, Spec] = {
             "p0": SharesP0(),
             "generations": Int(0, 6),
             "samples": Int(1, 30),
-            "temperature": Real(0.2, 3, minimum=0.0, strict=True),
+            "temperature": TEMPERATURE,
             "real_fraction": Fraction(),
         },
         fix=_fix_two_shares,
@@ -1506,10 +1484,9 @@ SPECS: dict[str, Spec] = {
             "p0": SharesP0(),
             "generations": Int(0, 5),
             "samples": Int(1, 30),
-            "temperature": Real(0.2, 3, minimum=0.0, strict=True),
+            "temperature": TEMPERATURE,
             "real_fraction": Fraction(),
-            "seeds": Int(1, 3, optional=True),
-            "rng": Seed(),
+            **SEEDED,
         },
         check=_check_temperature_chain,
     ),
@@ -1525,27 +1502,11 @@ SPECS: dict[str, Spec] = {
         check=lambda r, kw: (_shape(r, np.shape(kw["z"])), _probability(r)),
     ),
     "peakdata.collapse.bias.classifier_scores": Spec(
-        bias.classifier_scores,
-        {
-            "prior": Prior(),
-            "mean0": Model(),
-            "mean1": Model(),
-            "true_prior": OpenUnit(),
-            "separation": Real(0.1, 4, minimum=0.0, strict=True),
-        },
-        fix=_fix_classifier_model,
-        check=_check_scores,
+        bias.classifier_scores, CLASSES, fix=_fix_classifier_model, check=_check_scores
     ),
     "peakdata.collapse.bias.classifier_map": Spec(
         bias.classifier_map,
-        {
-            "prior": Prior(),
-            "mean0": Model(),
-            "mean1": Model(),
-            "true_prior": OpenUnit(),
-            "separation": Real(0.1, 4, minimum=0.0, strict=True),
-            "real_fraction": Fraction(),
-        },
+        {**CLASSES, "real_fraction": Fraction()},
         fix=_fix_classifier_model,
         check=_check_scores,
     ),
@@ -1554,7 +1515,7 @@ SPECS: dict[str, Spec] = {
         {
             "true_prior": OpenUnit(),
             "generations": Int(0, 20),
-            "separation": Real(0.1, 4, minimum=0.0, strict=True, optional=True),
+            "separation": SEPARATION_OPT,
             "real_fraction": Fraction(),
         },
         check=_series_check(["prior", "mean0", "mean1", "accuracy"]),
@@ -1563,10 +1524,9 @@ SPECS: dict[str, Spec] = {
         bias.classifier_fixed_point,
         {
             "true_prior": OpenUnit(),
-            "separation": Real(0.1, 4, minimum=0.0, strict=True, optional=True),
+            "separation": SEPARATION_OPT,
             "real_fraction": Fraction(optional=False),
-            "tolerance": Real(1e-12, 1e-6, minimum=0.0, strict=True, optional=True),
-            "max_generations": Int(1, 10**4, optional=True),
+            **SETTLING,
         },
         check=lambda r, kw: _probability(r["prior"]),
         allowed=((RuntimeError, "did not settle"),),
@@ -1587,15 +1547,11 @@ SPECS: dict[str, Spec] = {
             "true_prior": OpenUnit(),
             "generations": Int(0, 4),
             "samples": Int(1, 50),
-            "separation": Real(0.1, 4, minimum=0.0, strict=True, optional=True),
+            "separation": SEPARATION_OPT,
             "real_fraction": Fraction(),
-            "seeds": Int(1, 3, optional=True),
-            "rng": Seed(),
+            **SEEDED,
         },
-        check=lambda r, kw: (
-            _shape(r.prior, (int(kw.get("seeds", 1)), _gens(kw))),
-            _probability(r.prior),
-        ),
+        check=lambda r, kw: (_shape(r.prior, _per_run(kw)), _probability(r.prior)),
         allow_nan=("expected_prior",),  # column 0 has no previous model: NaN by design
     ),
     # -- peakdata.text
@@ -1675,19 +1631,9 @@ SPECS: dict[str, Spec] = {
         text.NGramModel.fit,
         {
             "tokens": Corpus(),
-            "order": Int(1, 4, maximum=4, optional=True),
-            "vocab_size": P(
-                st.one_of(st.none(), st.integers(VOCAB, 40)),
-                st.sampled_from([10**7, 10**12, 2**40]),
-                st.sampled_from([2, -1, 2.5, "12"]),
-                True,
-            ),
-            "offsets": P(
-                st.one_of(st.none(), st.lists(st.integers(0, 10), max_size=3)),
-                None,
-                st.sampled_from([[0, 10**6], [1.5, 2.5], "0", [[0, 1]], [5, 0]]),
-                True,
-            ),
+            "order": ORDER,
+            "vocab_size": VocabSize(10**7, 10**12, 2**40),
+            "offsets": OFFSETS,
         },
         fix=_fix_fit,
     ),
@@ -1712,13 +1658,13 @@ SPECS: dict[str, Spec] = {
     "peakdata.text.NGramModel.probabilities": Spec(
         text.NGramModel.probabilities,
         {
-            "self": P(st.sampled_from([MODEL, MODEL2])),
+            "self": ANY_MODEL,
             "context": P(
                 st.just((BOS, BOS)),
                 st.sampled_from([(BOS, 5), (5, 6), [BOS, BOS], np.array([BOS, BOS])]),
                 st.sampled_from([(BOS,), (5, 6, 7), ("a", "b"), None, (-1, 5), (BOS, VOCAB)]),
             ),
-            "temperature": Real(0.2, 3, minimum=0.0, strict=True, optional=True),
+            "temperature": TEMPERATURE_OPT,
             "model": Int(0, 1, maximum=1, optional=True),
             "top_k": TOP_K,
             "top_p": TOP_P,
@@ -1729,11 +1675,11 @@ SPECS: dict[str, Spec] = {
     "peakdata.text.NGramModel.sample": Spec(
         text.NGramModel.sample,
         {
-            "self": P(st.sampled_from([MODEL, MODEL2])),
+            "self": ANY_MODEL,
             "words": Int(1, 50),
-            "temperature": Real(0.2, 3, minimum=0.0, strict=True, optional=True),
+            "temperature": TEMPERATURE_OPT,
             "rng": Seed(),
-            "max_line_words": Int(1, 20, optional=True),
+            "max_line_words": MAX_LINE_WORDS,
             "top_k": TOP_K,
             "top_p": TOP_P,
         },
@@ -1742,7 +1688,7 @@ SPECS: dict[str, Spec] = {
     "peakdata.text.NGramModel.perplexity": Spec(
         text.NGramModel.perplexity,
         {
-            "self": P(st.sampled_from([MODEL, MODEL2])),
+            "self": ANY_MODEL,
             "tokens": TOKENS_OF_MODEL,
             "vocabulary": P(
                 st.one_of(st.none(), st.just([EOS, 5, 6])),
@@ -1765,7 +1711,7 @@ SPECS: dict[str, Spec] = {
                 ),
                 True,
             ),
-            "add_k": Real(0, 2, minimum=0.0, optional=True),
+            "add_k": ADD_K,
         },
         check=lambda r, kw: (_shape(r, (kw["self"].models,)), _ok(np.all(r >= 1))),
         allow_inf=("result",),  # with add_k = 0 an unseen token has probability 0
@@ -1779,18 +1725,8 @@ SPECS: dict[str, Spec] = {
         text.corpus_stats,
         {
             "tokens": Corpus(),
-            "offsets": P(
-                st.one_of(st.none(), st.lists(st.integers(0, 10), max_size=3)),
-                None,
-                st.sampled_from([[0, 10**6], [1.5, 2.5], "0", [[0, 1]], [5, 0]]),
-                True,
-            ),
-            "vocab_size": P(
-                st.one_of(st.none(), st.integers(VOCAB, 40)),
-                st.sampled_from([10**6, 10**7, 2**40]),
-                st.sampled_from([2, -1, 2.5, "12"]),
-                True,
-            ),
+            "offsets": OFFSETS,
+            "vocab_size": VocabSize(10**6, 10**7, 2**40),
             "ns": P(
                 st.lists(st.integers(1, 4), min_size=1, max_size=3).map(tuple),
                 st.sampled_from([(np.int64(2),), [3], range(1, 4)]),
@@ -1893,6 +1829,12 @@ def _broadcast_shape(*names):
     return check
 
 
+def _elementwise(fn: Callable, arrays: dict[str, P], others=None, **options) -> Spec:
+    """The Spec of a function of ``arrays`` that broadcast together, and of ``others`` (a fit, a
+    constant): its results have the broadcast shape (a float for scalars)."""
+    return Spec(fn, {**arrays, **(others or {})}, check=_broadcast_shape(*arrays), **options)
+
+
 FIT = P(
     st.sampled_from(["hoffmann", "besiroglu"]),
     st.sampled_from([scaling.FITS["besiroglu"], scaling.ScalingFit("x", 1, 2, 3, 0.5, 0.1)]),
@@ -1900,6 +1842,9 @@ FIT = P(
     optional=True,
 )
 R_STAR = Real(1, 30, minimum=0.0, strict=True, optional=True)
+RUN = {"params": Positive(1e6, 1e12), "tokens": Positive(1e6, 1e13)}  # N and D
+DEVICE = {"peak_flops": Positive(1e12, 1e16), "utilisation": Positive(0.1, 1.0, maximum=1.0)}
+REPEATS = {"unique_tokens": Positive(1e6, 1e13), "epochs": Positive(1.0, 100.0)}
 
 
 def _fix_ci(name, median, default):
@@ -2032,44 +1977,35 @@ def _check_logistic(r, kw):
     _shape(r, x.shape[:-1][:-1] + (x.shape[-1] + 1,))
 
 
+WIDTH = Real(0.1, 5, minimum=0.0, strict=True)
+WIDTH_OPT = Real(0.1, 5, minimum=0.0, strict=True, optional=True, none_ok=True)  # None: no verifier
+VERIFIER = {"centre": Real(-3, 3, optional=True), "width": WIDTH_OPT}  # defaults: no verifier
+VERIFIED_GAUSSIAN = {  # a Gaussian model and the window of the verifier that filters its samples
+    "mu": P(
+        st.one_of(
+            st.floats(-5, 5),
+            st.lists(st.floats(-5, 5), min_size=3, max_size=3).map(np.array),
+        ),
+        st.sampled_from([np.float32(1.0), 1e100, [0.0, 1.0, 2.0], np.array(-1e100)]),
+        st.sampled_from([math.nan, math.inf, "0", None, 1e101, [[0.0], [0.0, 1.0]]]),
+    ),
+    "sigma": Positive(0.1, 5, maximum=1e100),
+    "centre": Real(-5, 5),
+    "width": WIDTH,
+}
+
 NEW_SPECS: dict[str, Spec] = {
     # -- peakdata.living.prevent
     "peakdata.living.prevent.accepted_gaussian": Spec(
         prevent.accepted_gaussian,
-        {
-            "mu": P(
-                st.one_of(
-                    st.floats(-5, 5),
-                    st.lists(st.floats(-5, 5), min_size=3, max_size=3).map(np.array),
-                ),
-                st.sampled_from([np.float32(1.0), 1e100, [0.0, 1.0, 2.0], np.array(-1e100)]),
-                st.sampled_from([math.nan, math.inf, "0", None, 1e101, [[0.0], [0.0, 1.0]]]),
-            ),
-            "sigma": Positive(0.1, 5, maximum=1e100),
-            "centre": Real(-5, 5),
-            "width": Real(0.1, 5, minimum=0.0, strict=True),
-        },
+        VERIFIED_GAUSSIAN,
         check=lambda r, kw: (
             _shape(r[0], np.broadcast_shapes(np.shape(kw["mu"]), np.shape(kw["sigma"]))),
             _ok(np.all(r[1] <= np.asarray(kw["sigma"], dtype=float) * (1 + 1e-12))),
         ),
     ),
     "peakdata.living.prevent.acceptance_rate": Spec(
-        prevent.acceptance_rate,
-        {
-            "mu": P(
-                st.one_of(
-                    st.floats(-5, 5),
-                    st.lists(st.floats(-5, 5), min_size=3, max_size=3).map(np.array),
-                ),
-                st.sampled_from([np.float32(1.0), 1e100, [0.0, 1.0, 2.0], np.array(-1e100)]),
-                st.sampled_from([math.nan, math.inf, "0", None, 1e101, [[0.0], [0.0, 1.0]]]),
-            ),
-            "sigma": Positive(0.1, 5, maximum=1e100),
-            "centre": Real(-5, 5),
-            "width": Real(0.1, 5, minimum=0.0, strict=True),
-        },
-        check=lambda r, kw: _probability(r),
+        prevent.acceptance_rate, VERIFIED_GAUSSIAN, check=lambda r, kw: _probability(r)
     ),
     "peakdata.living.prevent.verify": Spec(
         prevent.verify,
@@ -2080,7 +2016,7 @@ NEW_SPECS: dict[str, Spec] = {
                 st.sampled_from([[math.nan], "x", None, [1e101], [[1.0], [1.0, 2.0]]]),
             ),
             "centre": Real(-5, 5),
-            "width": Real(0.1, 5, minimum=0.0, strict=True),
+            "width": WIDTH,
             "rng": Seed(),
         },
         check=lambda r, kw: _ok(r.dtype == bool and r.shape == np.shape(kw["candidates"])),
@@ -2092,17 +2028,14 @@ NEW_SPECS: dict[str, Spec] = {
             "samples": Int(2, 8),
             "real_fraction": Fraction(),
             "workflow": Choice(prevent.WORKFLOWS, optional=True),
-            "centre": Real(-3, 3, optional=True),
-            "width": Real(0.1, 5, minimum=0.0, strict=True, optional=True, none_ok=True),
-            "seeds": Int(1, 3, optional=True),
-            "rng": Seed(),
-            "mu0": Real(-5, 5, optional=True),
-            "sigma0": Real(0.1, 5, minimum=0.0, strict=True, optional=True),
+            **VERIFIER,
+            **SEEDED,
+            **START,
             "fit_spread": Bool(),
         },
         check=lambda r, kw: (
-            _shape(r.mu, (int(kw.get("seeds", 1)), _gens(kw))),
-            _shape(r.sigma, (int(kw.get("seeds", 1)), _gens(kw))),
+            _shape(r.mu, _per_run(kw)),
+            _shape(r.sigma, _per_run(kw)),
             _ok(np.all(r.sigma >= 0)),
         ),
         allow_nan=("acceptance",),  # documented: NaN where no verifier ran
@@ -2113,9 +2046,8 @@ NEW_SPECS: dict[str, Spec] = {
             "generations": Int(0, 30),
             "samples": Int(4, 100),
             "centre": Real(-3, 3),
-            "width": Real(0.1, 5, minimum=0.0, strict=True),
-            "mu0": Real(-5, 5, optional=True),
-            "sigma0": Real(0.1, 5, minimum=0.0, strict=True, optional=True),
+            "width": WIDTH,
+            **START,
         },
         check=_series_check(["mean_precision", "mean_natural_mean", "map_mu", "map_var"]),
     ),
@@ -2124,10 +2056,8 @@ NEW_SPECS: dict[str, Spec] = {
         {
             "generations": Int(0, 30),
             "samples": Int(2, 100),
-            "centre": Real(-3, 3, optional=True),
-            "width": Real(0.1, 5, minimum=0.0, strict=True, optional=True, none_ok=True),
-            "mu0": Real(-5, 5, optional=True),
-            "sigma0": Real(0.1, 5, minimum=0.0, strict=True, optional=True),
+            **VERIFIER,
+            **START,
         },
         check=_series_check(["mean_mu", "mean_sq_mu_error"]),
         allow_inf=("limit_sq_mu_error",),  # documented: inf without a verifier
@@ -2138,10 +2068,8 @@ NEW_SPECS: dict[str, Spec] = {
             "generations": Int(0, 30),
             "real_fraction": Fraction(),
             "workflow": Choice(prevent.WORKFLOWS, optional=True),
-            "centre": Real(-3, 3, optional=True),
-            "width": Real(0.1, 5, minimum=0.0, strict=True, optional=True, none_ok=True),
-            "mu0": Real(-5, 5, optional=True),
-            "sigma0": Real(0.1, 5, minimum=0.0, strict=True, optional=True),
+            **VERIFIER,
+            **START,
         },
         check=_series_check(["mu", "var"]),
     ),
@@ -2151,7 +2079,7 @@ NEW_SPECS: dict[str, Spec] = {
             "generations": Int(0, 30),
             "samples": Int(2, 100),
             "real_fraction": Fraction(optional=False),
-            "sigma0": Real(0.1, 5, minimum=0.0, strict=True, optional=True),
+            "sigma0": SIGMA0,
         },
         check=_series_check(["mean_var", "mean_sq_mu_error"]),
     ),
@@ -2234,9 +2162,9 @@ NEW_SPECS: dict[str, Spec] = {
             ),
             "delta": Real(0, 5, minimum=0.0, maximum=20.0, optional=True),
             "gamma": dataclasses.replace(_WM_GAMMA, optional=True),
-            "temperature": Real(0.2, 3, minimum=0.0, strict=True, optional=True),
+            "temperature": TEMPERATURE_OPT,
             "rng": Seed(),
-            "max_line_words": Int(1, 20, optional=True),
+            "max_line_words": MAX_LINE_WORDS,
         },
         check=lambda r, kw: _check_sample(r, {"self": kw["model"]}),
     ),
@@ -2278,7 +2206,7 @@ NEW_SPECS: dict[str, Spec] = {
             "tokens": TOKENS_OF_MODEL,
             "reference": P(st.just(MODEL), None, st.sampled_from([MODEL2, "m", None])),
             "words": Int(2, 5, optional=True),
-            "add_k": Real(0, 2, minimum=0.0, optional=True),
+            "add_k": ADD_K,
         },
         check=lambda r, kw: _ok(r.ndim == 2 and r.shape[1] == 4),
         allow_nan=("result",),  # distinct-2 of a window whose words are all in different lines
@@ -2311,7 +2239,7 @@ NEW_SPECS: dict[str, Spec] = {
                 )
             ),
             "synthetic": _FEATURES,
-            "l2": Real(1e-3, 1, minimum=0.0, maximum=1e6, optional=True),
+            "l2": L2,
         },
         check=lambda r, kw: _shape(r.coef, (3,)),
     ),
@@ -2363,15 +2291,10 @@ NEW_SPECS: dict[str, Spec] = {
             "real_samples": Int(2, 10),
             "ratio": Real(0, 3, minimum=0.0),
             "fit_variance": Bool(),
-            "mu0": Real(-5, 5, optional=True),
-            "sigma0": Real(0.1, 5, minimum=0.0, strict=True, optional=True),
-            "seeds": Int(1, 3, optional=True),
-            "rng": Seed(),
+            **START,
+            **SEEDED,
         },
-        check=lambda r, kw: (
-            _shape(r.mu, (int(kw.get("seeds", 1)), _gens(kw))),
-            _shape(r.sigma, (int(kw.get("seeds", 1)), _gens(kw))),
-        ),
+        check=lambda r, kw: (_shape(r.mu, _per_run(kw)), _shape(r.sigma, _per_run(kw))),
         allow_nan=("sq_error_to_real_set",),  # column 0 has no model fitted to the real set
     ),
     "peakdata.collapse.fixed_real.fixed_real_theory": Spec(
@@ -2380,18 +2303,14 @@ NEW_SPECS: dict[str, Spec] = {
             "generations": Int(1, 30),
             "real_samples": Int(2, 100),
             "ratio": Real(0, 5, minimum=0.0),
-            "sigma0": Real(0.1, 5, minimum=0.0, strict=True, optional=True),
+            "sigma0": SIGMA0,
         },
         check=_series(["sq_error_to_real_set", "sq_error"], _gens),
         allow_nan=("sq_error_to_real_set",),  # documented: NaN at t = 0
     ),
     "peakdata.collapse.fixed_real.fixed_real_limit": Spec(
         fixed_real.fixed_real_limit,
-        {
-            "real_samples": Int(2, 100),
-            "ratio": Real(0, 5, minimum=0.0),
-            "sigma0": Real(0.1, 5, minimum=0.0, strict=True, optional=True),
-        },
+        {"real_samples": Int(2, 100), "ratio": Real(0, 5, minimum=0.0), "sigma0": SIGMA0},
         check=lambda r, kw: _ok(r >= 0),
     ),
     # -- peakdata.scaling
@@ -2400,36 +2319,24 @@ NEW_SPECS: dict[str, Spec] = {
         {"fit": dataclasses.replace(FIT, optional=False)},
         check=lambda r, kw: _ok(isinstance(r, scaling.ScalingFit)),
     ),
-    "peakdata.scaling.chinchilla_loss": Spec(
-        scaling.chinchilla_loss,
-        {"params": Positive(1e6, 1e12), "tokens": Positive(1e6, 1e13), "fit": FIT},
-        check=_broadcast_shape("params", "tokens"),
+    "peakdata.scaling.chinchilla_loss": _elementwise(scaling.chinchilla_loss, RUN, {"fit": FIT}),
+    "peakdata.scaling.compute_optimal": _elementwise(
+        scaling.compute_optimal, {"compute": Positive(1e15, 1e26)}, {"fit": FIT}
     ),
-    "peakdata.scaling.compute_optimal": Spec(
-        scaling.compute_optimal,
-        {"compute": Positive(1e15, 1e26), "fit": FIT},
-        check=_broadcast_shape("compute"),
+    "peakdata.scaling.optimal_tokens_per_parameter": _elementwise(
+        scaling.optimal_tokens_per_parameter, {"compute": Positive(1e15, 1e26)}, {"fit": FIT}
     ),
-    "peakdata.scaling.optimal_tokens_per_parameter": Spec(
-        scaling.optimal_tokens_per_parameter,
-        {"compute": Positive(1e15, 1e26), "fit": FIT},
-        check=_broadcast_shape("compute"),
+    "peakdata.scaling.compute_for_tokens": _elementwise(
+        scaling.compute_for_tokens, {"tokens": Positive(1e6, 1e14)}, {"fit": FIT}
     ),
-    "peakdata.scaling.compute_for_tokens": Spec(
-        scaling.compute_for_tokens,
-        {"tokens": Positive(1e6, 1e14), "fit": FIT},
-        check=_broadcast_shape("tokens"),
-    ),
-    "peakdata.scaling.tokens_for_loss": Spec(
+    "peakdata.scaling.tokens_for_loss": _elementwise(
         scaling.tokens_for_loss,
-        {"params": Positive(1e8, 1e12), "loss": Positive(3.0, 10.0), "fit": FIT},
-        check=_broadcast_shape("params", "loss"),
+        {"params": Positive(1e8, 1e12), "loss": Positive(3.0, 10.0)},
+        {"fit": FIT},
         allow_inf=("result",),  # documented: a number of tokens too large for a float is inf
     ),
-    "peakdata.scaling.overtraining_tokens_ratio": Spec(
-        scaling.overtraining_tokens_ratio,
-        {"fraction": Positive(0.5, 4.0), "fit": FIT},
-        check=_broadcast_shape("fraction"),
+    "peakdata.scaling.overtraining_tokens_ratio": _elementwise(
+        scaling.overtraining_tokens_ratio, {"fraction": Positive(0.5, 4.0)}, {"fit": FIT}
     ),
     "peakdata.scaling.brute_force_optimum": Spec(
         scaling.brute_force_optimum,
@@ -2440,44 +2347,17 @@ NEW_SPECS: dict[str, Spec] = {
         },
         check=lambda r, kw: _ok(r[0] > 0 and r[1] > 0),
     ),
-    "peakdata.scaling.training_flops": Spec(
-        scaling.training_flops,
-        {"params": Positive(1e6, 1e12), "tokens": Positive(1e6, 1e13)},
-        check=_broadcast_shape("params", "tokens"),
+    "peakdata.scaling.training_flops": _elementwise(scaling.training_flops, RUN),
+    "peakdata.scaling.device_hours": _elementwise(scaling.device_hours, {**RUN, **DEVICE}),
+    "peakdata.scaling.training_cost": _elementwise(
+        scaling.training_cost, {**RUN, **DEVICE, "price_per_hour": Positive(0.5, 10.0)}
     ),
-    "peakdata.scaling.device_hours": Spec(
-        scaling.device_hours,
-        {
-            "params": Positive(1e6, 1e12),
-            "tokens": Positive(1e6, 1e13),
-            "peak_flops": Positive(1e12, 1e16),
-            "utilisation": Positive(0.1, 1.0, maximum=1.0),
-        },
-        check=_broadcast_shape("params", "tokens", "peak_flops", "utilisation"),
+    "peakdata.scaling.effective_tokens": _elementwise(
+        scaling.effective_tokens, REPEATS, {"r_star": R_STAR}
     ),
-    "peakdata.scaling.training_cost": Spec(
-        scaling.training_cost,
-        {
-            "params": Positive(1e6, 1e12),
-            "tokens": Positive(1e6, 1e13),
-            "peak_flops": Positive(1e12, 1e16),
-            "utilisation": Positive(0.1, 1.0, maximum=1.0),
-            "price_per_hour": Positive(0.5, 10.0),
-        },
-        check=_broadcast_shape("params", "tokens", "peak_flops", "utilisation", "price_per_hour"),
-    ),
-    "peakdata.scaling.effective_tokens": Spec(
-        scaling.effective_tokens,
-        {"unique_tokens": Positive(1e6, 1e13), "epochs": Positive(1.0, 100.0), "r_star": R_STAR},
-        check=_broadcast_shape("unique_tokens", "epochs"),
-    ),
-    "peakdata.scaling.epoch_value": Spec(
-        scaling.epoch_value,
-        {"unique_tokens": Positive(1e6, 1e13), "epochs": Positive(1.0, 100.0), "r_star": R_STAR},
-        check=_broadcast_shape("unique_tokens", "epochs"),
-    ),
+    "peakdata.scaling.epoch_value": _elementwise(scaling.epoch_value, REPEATS, {"r_star": R_STAR}),
     # -- peakdata.stock
-    "peakdata.stock.exhaustion_year": Spec(
+    "peakdata.stock.exhaustion_year": _elementwise(
         stock.exhaustion_year,
         {
             "stock_tokens": Positive(1e14, 1e15),
@@ -2490,9 +2370,6 @@ NEW_SPECS: dict[str, Spec] = {
             "growth_per_year": Positive(1.5, 4.0),
             "overtraining": Positive(1.0, 100.0, optional=True),
         },
-        check=_broadcast_shape(
-            "stock_tokens", "dataset_tokens", "start_year", "growth_per_year", "overtraining"
-        ),
     ),
     "peakdata.stock.stock_samples": Spec(
         stock.stock_samples,
@@ -2623,7 +2500,7 @@ DISTILL_SPECS: dict[str, Spec] = {
                 True,
             ),
             "iterations": Int(1, 8, optional=True),
-            "l2": Real(1e-3, 1, minimum=0.0, maximum=1e6, optional=True),
+            "l2": L2,
         },
         fix=_fill_labelled(),
         check=_check_logistic,
@@ -2709,7 +2586,7 @@ DISTILL_SPECS: dict[str, Spec] = {
             "seeds": Int(2, 4, optional=True),
             "rng": Seed(),
             "iterations": Int(1, 8, optional=True),
-            "l2": Real(1e-3, 1, minimum=0.0, maximum=1e6, optional=True),
+            "l2": L2,
         },
         fix=_fix_even,
         check=_check_student,

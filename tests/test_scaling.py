@@ -2,6 +2,8 @@
 
 import dataclasses
 import math
+import warnings
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -140,6 +142,45 @@ def test_cost_of_a_run():
         70e9, 1.4e12, peak_flops=1e15, utilisation=np.array([0.25, 0.5, 1.0]), price_per_hour=2.0
     )
     np.testing.assert_allclose(costs, [2 * cost, cost, cost / 2])
+
+
+def _exact_hours(n, d, peak, use, price=1.0) -> float:
+    """6 N D / (peak x use) / 3600 x price in exact rational arithmetic, rounded once."""
+    exact = Fraction(6) * Fraction(n) * Fraction(d) / (Fraction(peak) * Fraction(use))
+    return float(exact / 3600 * Fraction(price))
+
+
+@pytest.mark.parametrize(
+    ("params", "tokens", "peak_flops", "utilisation"),
+    [
+        (1e-200, 1e-200, 1e-200, 1e-200),  # peak x utilisation and 6 N D underflow to 0: was NaN
+        (1e-160, 1e-160, 5e-324, 0.5),  # a subnormal peak: N D underflows, was inexact
+        (1e-100, 1e-100, 1e-170, 1e-170),  # peak x utilisation underflows to 0: was inf
+        (70e9, 1.4e12, 1e15, 0.5),
+    ],
+)
+def test_cost_of_tiny_throughput_is_finite_and_right(params, tokens, peak_flops, utilisation):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no division by zero along the way
+        hours = device_hours(params, tokens, peak_flops=peak_flops, utilisation=utilisation)
+        cost = training_cost(
+            params, tokens, peak_flops=peak_flops, utilisation=utilisation, price_per_hour=3.0
+        )
+    assert hours == pytest.approx(_exact_hours(params, tokens, peak_flops, utilisation), rel=1e-15)
+    assert cost == pytest.approx(
+        _exact_hours(params, tokens, peak_flops, utilisation, 3.0), rel=1e-15
+    )
+
+
+@pytest.mark.parametrize("function", ["device_hours", "training_cost"])
+def test_cost_too_large_for_a_float_names_the_arguments(function):
+    kwargs = {"peak_flops": 1e-300, "utilisation": 1e-300}  # the product underflows to 0
+    if function == "training_cost":
+        kwargs["price_per_hour"] = 2.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a clear ValueError, not a division by zero
+        with pytest.raises(ValueError, match=r"peak_flops and utilisation .* range of a float"):
+            getattr(scaling, function)(1e6, 1e6, **kwargs)
 
 
 def test_effective_tokens_follow_muennighoff():

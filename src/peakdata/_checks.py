@@ -119,6 +119,17 @@ def check_length(name: str, value: int, *, arrays: int = 10, steps: float = 100.
     check_budget(cost, **{name: value})
 
 
+def check_loop_sizes(
+    generations: object, samples: object, *, max_samples: int | None = None
+) -> tuple[int, int]:
+    """The two sizes of a resampling loop, checked in this order: ``generations`` (>= 0) and
+    ``samples`` drawn per generation (>= 1, and <= ``max_samples`` if given)."""
+    return (
+        check_int("generations", generations, minimum=0),
+        check_int("samples", samples, minimum=1, maximum=max_samples),
+    )
+
+
 def check_choice(name: str, value: object, choices: Iterable[str]) -> str:
     """Return ``value`` if it is one of ``choices``, or raise listing them."""
     choices = tuple(choices)

@@ -448,8 +448,7 @@ def device_hours(
         utilisation).
     """
     n, d, peak, use = _cost_arrays(params, tokens, peak_flops, utilisation)
-    with np.errstate(over="ignore"):
-        hours = 6 * n * d / (peak * use) / 3600
+    hours = _hours(n, d, peak, use)
     names = {"params": n, "tokens": d, "peak_flops": peak, "utilisation": use}
     return _result(_finite(hours, "the device-hours", **names))
 
@@ -469,8 +468,7 @@ def training_cost(
     counted: no experiments, failed runs, staff or data.
     """
     n, d, peak, use, price = _cost_arrays(params, tokens, peak_flops, utilisation, price_per_hour)
-    with np.errstate(over="ignore"):
-        cost = 6 * n * d / (peak * use) / 3600 * price
+    cost = _hours(n, d, peak, use, price)
     names = {"params": n, "tokens": d, "peak_flops": peak, "utilisation": use}
     return _result(_finite(cost, "the cost", **names, price_per_hour=price))
 
@@ -486,6 +484,26 @@ def _cost_arrays(params, tokens, peak_flops, utilisation, *price) -> list[np.nda
     if price:
         arrays["price_per_hour"] = _check_array("price_per_hour", price[0])
     return _broadcast(**arrays)
+
+
+def _hours(n, d, peak, use, *price) -> np.ndarray:
+    """6 N D / (peak x use) / 3600 (x price), with no overflow or underflow along the way.
+
+    Each argument is split into a mantissa in [0.5, 1) and a power of two (``np.frexp``); the
+    formula runs on the mantissas and the powers are added apart. Scaling by a power of two is
+    exact, so where the plain formula neither overflows nor underflows this gives the same bits;
+    where a product in it would (tiny ``peak_flops`` and ``utilisation``: a division by zero and
+    an infinite number of hours), this still gives the right answer whenever it fits in a float,
+    and an infinity (caught by :func:`_finite`) only where the answer itself is too large.
+    """
+    (mn, en), (md, ed), (mp, ep), (mu, eu) = (np.frexp(a) for a in (n, d, peak, use))
+    mantissa = 6 * mn * md / (mp * mu) / 3600
+    exponent = en.astype(np.int64) + ed - ep - eu
+    if price:
+        mc, ec = np.frexp(price[0])
+        mantissa, exponent = mantissa * mc, exponent + ec
+    with np.errstate(over="ignore"):
+        return np.ldexp(mantissa, exponent)
 
 
 # -- repeated data ------------------------------------------------------------------------------

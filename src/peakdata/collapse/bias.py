@@ -36,6 +36,7 @@ from .._checks import (
     check_budget,
     check_int,
     check_length,
+    check_loop_sizes,
     check_real,
     check_temperature,
     make_rng,
@@ -96,6 +97,15 @@ _STEP = 120_000
 
 def _check_real_fraction(value: object) -> float:
     return check_real("real_fraction", value, minimum=0, maximum=1)
+
+
+def _check_settling(tolerance: object, max_generations: object) -> tuple[float, int]:
+    """When an iteration to a fixed point stops: a step below ``tolerance`` (> 0), or after
+    ``max_generations`` (>= 1) steps."""
+    return (
+        check_real("tolerance", tolerance, minimum=0, strict_minimum=True),
+        check_int("max_generations", max_generations, minimum=1),
+    )
 
 
 # -- loop 1: sampling at temperature T ----------------------------------------------------------
@@ -266,8 +276,7 @@ def temperature_fixed_point(
     p0 = _check_shares("p0", p0)
     temperature = _check_temperature(temperature)
     alpha = _check_real_fraction(real_fraction)
-    tolerance = check_real("tolerance", tolerance, minimum=0, strict_minimum=True)
-    max_generations = check_int("max_generations", max_generations, minimum=1)
+    tolerance, max_generations = _check_settling(tolerance, max_generations)
     if p0.size == 2:
         x = _two_group_limit(float(p0[0]), temperature, alpha)
         return np.array([x, 1.0 - x])
@@ -418,8 +427,7 @@ def temperature_exact(
     p0 = _check_shares("p0", p0)
     if p0.size != 2:
         raise ValueError(f"p0 must hold 2 shares for temperature_exact, got {p0.size}")
-    generations = check_int("generations", generations, minimum=0)
-    samples = check_int("samples", samples, minimum=1)
+    generations, samples = check_loop_sizes(generations, samples)
     temperature = _check_temperature(temperature)
     alpha = _check_real_fraction(real_fraction)
 
@@ -521,8 +529,7 @@ def temperature_chain(
         ``shares`` of shape ``(seeds, generations + 1, k)``.
     """
     p0 = _check_shares("p0", p0)
-    generations = check_int("generations", generations, minimum=0)
-    samples = check_int("samples", samples, minimum=1)
+    generations, samples = check_loop_sizes(generations, samples)
     temperature = _check_temperature(temperature)
     alpha = _check_real_fraction(real_fraction)
     seeds = check_int("seeds", seeds, minimum=1)
@@ -767,8 +774,7 @@ def classifier_fixed_point(
     true_prior = _check_open_unit("true_prior", true_prior)
     separation = _check_separation(separation)
     alpha = _check_real_fraction(real_fraction)
-    tolerance = check_real("tolerance", tolerance, minimum=0, strict_minimum=True)
-    max_generations = check_int("max_generations", max_generations, minimum=1)
+    tolerance, max_generations = _check_settling(tolerance, max_generations)
     check_length("max_generations", max_generations, arrays=0, steps=3_000)
     state = _classifier_fixed_point(true_prior, separation, alpha, tolerance, max_generations)
     prior, mean0, mean1, used = state
@@ -956,8 +962,7 @@ def classifier_chain(
         Seed or generator; the same integer gives the same result.
     """
     true_prior = _check_open_unit("true_prior", true_prior)
-    generations = check_int("generations", generations, minimum=0)
-    samples = check_int("samples", samples, minimum=1)
+    generations, samples = check_loop_sizes(generations, samples)
     separation = _check_separation(separation)
     alpha = _check_real_fraction(real_fraction)
     seeds = check_int("seeds", seeds, minimum=1)

@@ -31,6 +31,7 @@ from .._checks import (
     check_budget,
     check_int,
     check_length,
+    check_loop_sizes,
     check_real,
     check_temperature,
     make_rng,
@@ -233,8 +234,7 @@ def discrete_chain(
         ``(seeds, generations + 1)``, ``lost_at`` of shape ``(seeds, n)``.
     """
     p = check_probs("probs", probs)
-    generations = check_int("generations", generations, minimum=0)
-    samples = check_int("samples", samples, minimum=1)
+    generations, samples = check_loop_sizes(generations, samples)
     temperature = check_temperature(temperature, minimum=0.0)
     seeds = check_int("seeds", seeds, minimum=1)
     check_budget(_chain_cost(p.size, 0), generations=generations, seeds=seeds)
@@ -319,8 +319,7 @@ def fixation_probability(probs: object) -> np.ndarray:
 def expected_diversity(probs: object, generations: int, samples: int) -> np.ndarray:
     """E[1 - sum_i p_i^2] at generations 0..generations: H0 (1 - 1/M)^t (temperature 1)."""
     p = check_probs("probs", probs)
-    generations = check_int("generations", generations, minimum=0)
-    samples = check_int("samples", samples, minimum=1)
+    generations, samples = check_loop_sizes(generations, samples)
     check_length("generations", generations, arrays=4)
     return (1 - p @ p) * (1 - 1 / samples) ** np.arange(generations + 1)
 
@@ -339,8 +338,7 @@ def extinction_probability(probs: object, generations: int, samples: int) -> np.
         each column tends to 1 - probs (:func:`fixation_probability`).
     """
     p = check_probs("probs", probs)
-    generations = check_int("generations", generations, minimum=0)
-    samples = check_int("samples", samples, minimum=1, maximum=MAX_EXACT_SAMPLES)
+    generations, samples = check_loop_sizes(generations, samples, max_samples=MAX_EXACT_SAMPLES)
     check_budget(_exact_cost(p.size, table=True), generations=generations, samples=samples)
     h = _absorption_table(samples, generations)
     out = np.empty((generations + 1, p.size))
@@ -356,8 +354,7 @@ def expected_survivors(probs: object, generations: int, samples: int) -> np.ndar
     per-category table: the generation-1 count distributions are summed first.
     """
     p = check_probs("probs", probs)
-    generations = check_int("generations", generations, minimum=0)
-    samples = check_int("samples", samples, minimum=1, maximum=MAX_EXACT_SAMPLES)
+    generations, samples = check_loop_sizes(generations, samples, max_samples=MAX_EXACT_SAMPLES)
     check_budget(_exact_cost(p.size, table=False), generations=generations, samples=samples)
     h = _absorption_table(samples, generations)
     lost = np.empty(generations + 1)

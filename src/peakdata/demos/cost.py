@@ -14,6 +14,7 @@ N and D are set by their base-10 logarithms.
 
 from __future__ import annotations
 
+from functools import partial
 from types import MappingProxyType
 
 import numpy as np
@@ -81,6 +82,10 @@ def budget_compute(
     return float(c) if c.ndim == 0 else c
 
 
+# both panels: log-log, without minor ticks (as the static panel; they are most of a redraw)
+_log_lines = partial(Lines, log_x=True, log_y=True, minor_ticks=False)
+
+
 class CostDemo(Demo):
     """A training-cost calculator, and what a budget buys at the compute-optimal split."""
 
@@ -125,25 +130,19 @@ class CostDemo(Demo):
             title="This training run",
             depends_on=("log_params", "log_tokens", *_PRICE),
         ),
-        Lines(
-            minor_ticks=False,
+        _log_lines(
             key="cost",
             title="Cost over training tokens",
             series=series_cost,
             x=TOKENS,
-            log_x=True,
-            log_y=True,
             x_label="training tokens D",
             y_label="training cost (US$, log scale)",
         ),
-        Lines(
-            minor_ticks=False,
+        _log_lines(
             key="budget",
             title="What a budget buys (compute-optimal)",
             series=series_budget,
             x=BUDGETS,
-            log_x=True,
-            log_y=True,
             x_label="budget (US$)",
             y_label="parameters or tokens (count, log scale)",
         ),

@@ -8,7 +8,7 @@ the key numbers at the chosen number of epochs (a view slider: moving it recompu
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 
@@ -47,6 +47,19 @@ def _numbers(log_unique: float, log_params: float) -> dict:
     return out
 
 
+# both panels: epochs on a log x axis, the chosen number marked; no minor ticks (as the static
+# panel; on log axes they are most of a redraw)
+_over_epochs = partial(
+    Lines,
+    x=EPOCH_AXIS,
+    log_x=True,
+    x_label="epochs E (passes over the data)",
+    rule="epochs",
+    rule_color=PALETTE["vermillion"],
+    minor_ticks=False,
+)
+
+
 class RepetitionDemo(Demo):
     """Unique tokens, model size and epochs → effective tokens and the loss they imply."""
 
@@ -57,7 +70,7 @@ class RepetitionDemo(Demo):
     )
     views = (EPOCHS,)
     panels = (
-        Lines(
+        _over_epochs(
             key="tokens",
             title="What the epochs are worth",
             series=(
@@ -65,15 +78,10 @@ class RepetitionDemo(Demo):
                 Series("worth", "effective tokens D′", PALETTE["blue"], (), 2.4, _DATA),
                 Series("ceiling", "ceiling U(1 + R*)", PALETTE["purple"], (2, 2), 2.0, _DATA),
             ),
-            x=EPOCH_AXIS,
-            log_x=True,
             log_y=True,
-            x_label="epochs E (passes over the data)",
             y_label="tokens",
-            rule="epochs",
-            rule_color=PALETTE["vermillion"],
         ),
-        Lines(
+        _over_epochs(
             key="losses",
             title="The loss they buy (Besiroglu et al. fit)",
             series=(
@@ -81,12 +89,7 @@ class RepetitionDemo(Demo):
                 Series("repeated", "repeated data, L(N, D′)", PALETTE["blue"], (), 2.4, _MODEL),
                 Series("floor", "limit of repetition", PALETTE["purple"], (2, 2), 2.0, _MODEL),
             ),
-            x=EPOCH_AXIS,
-            log_x=True,
-            x_label="epochs E (passes over the data)",
             y_label="loss (nats per token)",
-            rule="epochs",
-            rule_color=PALETTE["vermillion"],
         ),
         Readout(key="numbers", title="At E epochs", depends_on=_MODEL, select="epochs"),
     )
