@@ -430,7 +430,7 @@ class Lines(Mark):
         if self.is_integer_x and not self.log_x:
             from matplotlib.ticker import MaxNLocator
 
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
         if not self.minor_ticks:
             from matplotlib.ticker import NullLocator
 
@@ -796,7 +796,7 @@ class Heatmap(Mark):
         if self.integer_x:
             from matplotlib.ticker import MaxNLocator
 
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
         if self.integer_y:
             from matplotlib.ticker import MaxNLocator
 
