@@ -433,3 +433,11 @@ def test_demo_live_panel_updates_in_place(demo):
     panel.controls["temperature"].value = 0.9
     assert not np.array_equal(panel.lines["words"].get_ydata(), words)
     assert "T = 0.9" in panel.caption.value
+
+
+def test_a_cutoff_that_keeps_no_probability_is_refused():
+    """Training on categories that never occur has no distribution: a clear error, not NaN."""
+    probs = [0.0, 0.0, 0.5, 0.5]
+    with pytest.raises(ValueError, match="cutoff must keep some probability"):
+        memorisation_error(probs, [10], cutoff=2)
+    assert np.isfinite(memorisation_error(probs, [10], cutoff=3)).all()

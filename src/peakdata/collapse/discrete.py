@@ -428,8 +428,14 @@ def _training_distribution(p: np.ndarray, cutoff: object, train_probs: object) -
     cutoff = _check_cutoff(cutoff, p.size)
     if cutoff is None:
         return p
+    head = p[:cutoff].sum()
+    if head == 0:
+        raise ValueError(
+            f"cutoff must keep some probability: the first {cutoff} of probs sum to 0, "
+            f"got cutoff={cutoff} (allowed: 1 to {p.size}, with probs[:cutoff] not all 0)"
+        )
     q = np.zeros_like(p)
-    q[:cutoff] = p[:cutoff] / p[:cutoff].sum()
+    q[:cutoff] = p[:cutoff] / head
     return q
 
 
