@@ -2,10 +2,10 @@
 
 Usage: python tools/slides.py [--out DIR]   (default: _build/html; the decks go to DIR/slides/)
 
-A deck is a Markdown file in slides/ at the root (a deck source, not a book page): slides separated
-by lines holding only ``---``, each slide starting with a ``#`` or ``##`` heading. From the first
-line starting with ``Note:`` to the end of a slide, the text is speaker notes (hidden by the
-viewer, shown with ``?notes``).
+A deck is a Markdown file in teaching/slides/ at the root (a deck source, not a book page):
+slides separated by lines holding only ``---``, each slide starting with a ``#`` or ``##``
+heading. From the first line starting with ``Note:`` to the end of a slide, the text is speaker
+notes (hidden by the viewer, shown with ``?notes``).
 Three kinds of line pull material from the book, so that a slide never drifts from its chapter:
 
 ``![alt text](figure:collapse/gaussian_loop.ipynb#CELL_ID)``
@@ -37,7 +37,7 @@ from markdown_it import MarkdownIt
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
-DECKS = ROOT / "slides"
+DECKS = ROOT / "teaching" / "slides"
 VIEWER = ROOT / "web" / "static" / "slides"
 SITE_BOOK = "../book"  # the chapters, seen from <site>/slides/
 PARTS = ("peak", "synthetic", "collapse", "living")  # the order of the book

@@ -1,8 +1,9 @@
 """Sphinx extension: build the lecture slides into the site once the HTML is written.
 
-The decks (slides/*.md at the root) become <html output>/slides/<part>.html with their viewer and
-the figures they pull from the committed notebooks (tools/slides.py). Only the HTML builder, and
-only after a build that succeeded; a deck that refers to a missing cell or image fails the build.
+The decks (teaching/slides/*.md at the root) become <html output>/slides/<part>.html with their
+viewer and the figures they pull from the committed notebooks (tools/slides.py). Only the HTML
+builder, and only after a build that succeeded; a deck that refers to a missing cell or image fails
+the build.
 """
 
 from __future__ import annotations
