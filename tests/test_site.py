@@ -118,6 +118,7 @@ def test_pages_load_scripts_only_from_the_site_and_only_when_needed(page):
     assert "unpkg.com" not in html and "cdn.jsdelivr" not in html
     assert "scripts/fontawesome.js" not in html, "the theme's 1.5 MB icon script is back"
     assert "styles/pydata-sphinx-theme.css" not in html, "the theme's full icon stylesheet is back"
+    assert "sphinx-thebe" not in html, "thebe is off: neither its scripts nor its stylesheet"
     # the search index (which grows with the book) only on the search page
     assert ("searchindex.js" in html) == (page == "search.html")
 

@@ -13,8 +13,8 @@
   ``web/_templates/layout.html``).
 * Keeps MathJax (the fallback when the build has no Node.js for KaTeX, see ``peakdata_katex.py``)
   off pages without maths (Sphinx counts the root page's whole toctree as its own),
-  and drops sphinx-thebe's scripts, which Jupyter Book 1 adds to every page although the book
-  keeps thebe off: they point at a runtime on a CDN.
+  and drops sphinx-thebe's scripts and stylesheet, which Jupyter Book 1 adds to every page
+  although the book keeps thebe off (the scripts point at a runtime on a CDN).
 * Mends two accessibility faults of the generated HTML (see ``HTML_FIXES``), found by axe-core.
 """
 
@@ -72,6 +72,8 @@ def _page_scripts(app, pagename, templatename, context, doctree) -> None:
             context["body"] = context["body"].replace(old, new)
     scripts = context.get("script_files", [])
     scripts[:] = [s for s in scripts if not _unwanted(s, has_math)]  # the builder's own list
+    styles = context.get("css_files", [])
+    styles[:] = [s for s in styles if "sphinx-thebe" not in str(s)]  # thebe is off
 
 
 def _externalise_data(app, body: str, pathto) -> str:
